@@ -1,0 +1,32 @@
+# .\build.ps1         restore, build (Release) and run the main job
+# .\build.ps1 test    build and run the test suite; ends with "N passed, N failed, N skipped"
+# .\build.ps1 bench   run the CPU benchmarks (BenchmarkDotNet)
+param([string]$Command = "run", [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest)
+$ErrorActionPreference = "Stop"
+Set-Location $PSScriptRoot
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = "1"; $env:DOTNET_NOLOGO = "1"
+
+function Invoke-Build { dotnet build Engine.sln -c Release -nologo -v quiet; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE } }
+
+switch ($Command) {
+  "run" {
+    Invoke-Build
+    dotnet src/Engine.Cli/bin/Release/net10.0/Engine.Cli.dll demo @Rest
+    exit $LASTEXITCODE
+  }
+  "test" {
+    Invoke-Build
+    $log = dotnet test --solution Engine.sln -c Release --no-build 2>&1 | Tee-Object -Variable lines
+    $status = $LASTEXITCODE
+    $text = $lines -join "`n"
+    $pick = { param($name) if ($text -match "(?m)^\s*${name}:\s*(\d+)") { $Matches[1] } else { "0" } }
+    if ($text -notmatch "(?m)^\s*succeeded:") { Write-Error "build.ps1: the test run printed no summary"; exit 1 }
+    Write-Output ("{0} passed, {1} failed, {2} skipped" -f (& $pick "succeeded"), (& $pick "failed"), (& $pick "skipped"))
+    exit $status
+  }
+  "bench" {
+    dotnet run --project bench/Engine.Bench -c Release -- @Rest
+    exit $LASTEXITCODE
+  }
+  default { Write-Error "usage: .\build.ps1 [run|test|bench]"; exit 2 }
+}

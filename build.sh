@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# ./build.sh         restore, build (Release) and run the main job
+# ./build.sh test    build and run the test suite; ends with "N passed, N failed, N skipped"
+# ./build.sh bench   run the CPU benchmarks (BenchmarkDotNet); extra arguments go to BenchmarkDotNet
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+command -v dotnet >/dev/null || { echo "build.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+
+build() {
+  dotnet build Engine.sln -c Release -nologo -v quiet "$@"
+}
+
+run_tests() {
+  build
+  local log status
+  log=$(mktemp)
+  set +e
+  dotnet test --solution Engine.sln -c Release --no-build 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+  local failed succeeded skipped
+  failed=$(sed -n 's/^ *failed: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+  succeeded=$(sed -n 's/^ *succeeded: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+  skipped=$(sed -n 's/^ *skipped: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+  rm -f "$log"
+  if [ -z "$succeeded" ]; then
+    echo "build.sh: the test run printed no summary (exit code $status)" >&2
+    exit $(( status == 0 ? 1 : status ))
+  fi
+  echo "${succeeded} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+  exit "$status"
+}
+
+case "${1:-run}" in
+  run)
+    build
+    dotnet src/Engine.Cli/bin/Release/net10.0/Engine.Cli.dll demo "${@:2}"
+    ;;
+  test)
+    run_tests
+    ;;
+  bench)
+    dotnet run --project bench/Engine.Bench -c Release -- "${@:2}"
+    ;;
+  *)
+    echo "usage: ./build.sh [run|test|bench]" >&2
+    exit 2
+    ;;
+esac

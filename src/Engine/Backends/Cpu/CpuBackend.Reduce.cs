@@ -1,0 +1,203 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Engine.Ops;
+
+namespace Engine.Backends.Cpu;
+
+internal sealed unsafe partial class CpuBackend
+{
+    public void Reduce(ReduceOp op, BufferView x, BufferView y)
+    {
+        switch (x.DType)
+        {
+            case DType.F32: ReduceOf<float>(op, x, y); break;
+            case DType.F64: ReduceOf<double>(op, x, y); break;
+            case DType.I32: ReduceOf<int>(op, x, y); break;
+            case DType.I64: ReduceOf<long>(op, x, y); break;
+        }
+    }
+
+    private static T Identity<T>(ReduceOp op) where T : INumber<T>, IMinMaxValue<T> => op switch
+    {
+        ReduceOp.Sum => T.Zero,
+        ReduceOp.Max => typeof(T) == typeof(float) ? T.CreateTruncating(float.NegativeInfinity)
+            : typeof(T) == typeof(double) ? T.CreateTruncating(double.NegativeInfinity) : T.MinValue,
+        _ => typeof(T) == typeof(float) ? T.CreateTruncating(float.PositiveInfinity)
+            : typeof(T) == typeof(double) ? T.CreateTruncating(double.PositiveInfinity) : T.MaxValue,
+    };
+
+    private static T Combine<T>(ReduceOp op, T a, T b) where T : INumber<T> => op switch
+    {
+        ReduceOp.Sum => a + b,
+        ReduceOp.Max => T.IsNaN(a) || a >= b ? a : b,
+        _ => T.IsNaN(a) || a <= b ? a : b,
+    };
+
+    /// <summary>
+    /// y starts at the identity and every element of x is folded into the y element it maps to (y is
+    /// broadcast with stride 0 along the reduced axes). Work is split over the cores along a kept axis,
+    /// or, for a reduction to one value, into per-core partial results.
+    /// </summary>
+    private static void ReduceOf<T>(ReduceOp op, BufferView x, BufferView y) where T : unmanaged, INumber<T>, IMinMaxValue<T>
+    {
+        T identity = Identity<T>(op);
+        var yb = y.BroadcastTo(x.Shape);
+        int workers = x.Count >= StridedLoop.ParallelThreshold ? Environment.ProcessorCount : 1;
+        int split = Array.FindIndex(x.Shape, d => d >= workers);
+        if (workers > 1 && y.Count == 1 && split >= 0)
+        {
+            var partials = new T[workers];
+            StridedLoop.Parallelize(workers, w => partials[w] = Fold(op, Narrow(x, split, w, workers), identity));
+            T total = identity;
+            foreach (var p in partials) total = Combine(op, total, p);
+            *Address<T>(y, y.Offset) = total;
+            return;
+        }
+        FillAs(y, identity);
+        bool keptAxisSplits = split >= 0 && yb.Strides[split] != 0 && x.Shape[split] > 1;
+        if (workers > 1 && keptAxisSplits)
+        {
+            StridedLoop.Parallelize(workers, w => Accumulate<T>(op, Narrow(x, split, w, workers), Narrow(yb, split, w, workers)));
+            return;
+        }
+        Accumulate<T>(op, x, yb);
+    }
+
+    /// <summary>Folds every element of x into <paramref name="acc"/>.</summary>
+    private static T Fold<T>(ReduceOp op, BufferView x, T acc) where T : unmanaged, INumber<T>
+    {
+        T* px = (T*)x.Storage.Pointer;
+        StridedLoop.Run(x.Shape, [x], (o, n, s) => acc = Combine(op, acc, ReduceRow(op, px + o[0], n, s[0])), parallel: false);
+        return acc;
+    }
+
+    private static void Accumulate<T>(ReduceOp op, BufferView x, BufferView yb) where T : unmanaged, INumber<T>
+    {
+        T* px = (T*)x.Storage.Pointer, py = (T*)yb.Storage.Pointer;
+        StridedLoop.Run(x.Shape, [x, yb], (o, n, s) =>
+        {
+            if (s[1] == 0)
+            {
+                py[o[1]] = Combine(op, py[o[1]], ReduceRow(op, px + o[0], n, s[0]));
+                return;
+            }
+            if (s[0] == 1 && s[1] == 1)
+            {
+                var source = new ReadOnlySpan<T>(px + o[0], (int)n);
+                var target = new Span<T>(py + o[1], (int)n);
+                switch (op)
+                {
+                    case ReduceOp.Sum: TensorPrimitives.Add(target, source, target); break;
+                    case ReduceOp.Max: TensorPrimitives.Max(target, source, target); break;
+                    default: TensorPrimitives.Min(target, source, target); break;
+                }
+                return;
+            }
+            for (long i = 0; i < n; i++)
+            {
+                ref T slot = ref py[o[1] + i * s[1]];
+                slot = Combine(op, slot, px[o[0] + i * s[0]]);
+            }
+        }, parallel: false);
+    }
+
+    private static T ReduceRow<T>(ReduceOp op, T* x, long n, long stride) where T : unmanaged, INumber<T>
+    {
+        if (stride == 1)
+        {
+            var span = new ReadOnlySpan<T>(x, (int)n);
+            return op switch
+            {
+                ReduceOp.Sum => TensorPrimitives.Sum(span),
+                ReduceOp.Max => TensorPrimitives.Max(span),
+                _ => TensorPrimitives.Min(span),
+            };
+        }
+        T acc = x[0];
+        for (long i = 1; i < n; i++) acc = Combine(op, acc, x[i * stride]);
+        return acc;
+    }
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of the view along <paramref name="axis"/>.</summary>
+    private static BufferView Narrow(BufferView view, int axis, int part, int parts)
+    {
+        int size = view.Shape[axis], chunk = (size + parts - 1) / parts;
+        int start = Math.Min(size, part * chunk), length = Math.Min(chunk, size - start);
+        var shape = (int[])view.Shape.Clone();
+        shape[axis] = length;
+        return new BufferView(view.Storage, shape, view.Strides, view.Offset + start * view.Strides[axis]);
+    }
+
+    public void ArgReduce(ArgReduceOp op, BufferView x, int axis, BufferView y)
+    {
+        switch (x.DType)
+        {
+            case DType.F32: ArgReduceOf<float>(op, x, axis, y); break;
+            case DType.F64: ArgReduceOf<double>(op, x, axis, y); break;
+            case DType.I32: ArgReduceOf<int>(op, x, axis, y); break;
+            case DType.I64: ArgReduceOf<long>(op, x, axis, y); break;
+        }
+    }
+
+    private static void ArgReduceOf<T>(ArgReduceOp op, BufferView x, int axis, BufferView y) where T : unmanaged, INumber<T>
+    {
+        T* px = (T*)x.Storage.Pointer;
+        long* py = (long*)y.Storage.Pointer;
+        int length = x.Shape[axis];
+        long stride = x.Strides[axis];
+        bool max = op == ArgReduceOp.ArgMax;
+        StridedLoop.Run(y.Shape, [x.WithSize(axis, 1), y], (o, n, s) =>
+        {
+            for (long i = 0; i < n; i++)
+            {
+                T* row = px + o[0] + i * s[0];
+                long best = 0;
+                for (long j = 1; j < length; j++)
+                {
+                    T candidate = row[j * stride], current = row[best * stride];
+                    if (T.IsNaN(current)) break;
+                    if (T.IsNaN(candidate) || (max ? candidate > current : candidate < current)) best = j;
+                }
+                py[o[1] + i * s[1]] = best;
+            }
+        });
+    }
+
+    public void Softmax(BufferView x, int axis, BufferView y, bool log)
+    {
+        if (x.DType == DType.F32) SoftmaxOf<float>(x, axis, y, log);
+        else SoftmaxOf<double>(x, axis, y, log);
+    }
+
+    private static void SoftmaxOf<T>(BufferView x, int axis, BufferView y, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* px = (T*)x.Storage.Pointer, py = (T*)y.Storage.Pointer;
+        int length = x.Shape[axis];
+        long strideX = x.Strides[axis], strideY = y.Strides[axis];
+        StridedLoop.Run(y.WithSize(axis, 1).Shape, [x.WithSize(axis, 1), y.WithSize(axis, 1)], (o, n, s) =>
+        {
+            var buffer = new T[length];
+            var exponentials = new T[length];
+            for (long i = 0; i < n; i++)
+            {
+                T* source = px + o[0] + i * s[0];
+                T* target = py + o[1] + i * s[1];
+                for (int j = 0; j < length; j++) buffer[j] = source[j * strideX];
+                T max = TensorPrimitives.Max<T>(buffer);
+                TensorPrimitives.Subtract(buffer, max, buffer);
+                TensorPrimitives.Exp<T>(buffer, exponentials);
+                T sum = TensorPrimitives.Sum<T>(exponentials);
+                if (log)
+                {
+                    T logSum = T.Log(sum);
+                    for (int j = 0; j < length; j++) target[j * strideY] = buffer[j] - logSum;
+                }
+                else
+                {
+                    T inverse = T.One / sum;
+                    for (int j = 0; j < length; j++) target[j * strideY] = exponentials[j] * inverse;
+                }
+            }
+        });
+    }
+}

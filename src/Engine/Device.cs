@@ -1,0 +1,20 @@
+namespace Engine;
+
+/// <summary>Kind of device a tensor lives on.</summary>
+public enum DeviceType
+{
+    /// <summary>Host memory, computed by the CPU backend.</summary>
+    Cpu,
+    /// <summary>An NVIDIA GPU, computed by the CUDA backend.</summary>
+    Cuda,
+}
+
+/// <summary>Where a tensor's storage lives, like <c>torch.device</c>.</summary>
+public readonly record struct Device(DeviceType Type, int Index = 0)
+{
+    /// <summary>The host CPU.</summary>
+    public static Device Cpu { get; } = new(DeviceType.Cpu);
+
+    /// <summary>Renders as <c>cpu</c> or <c>cuda:0</c>.</summary>
+    public override string ToString() => Type == DeviceType.Cpu ? "cpu" : $"cuda:{Index}";
+}

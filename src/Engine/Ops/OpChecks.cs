@@ -1,0 +1,41 @@
+namespace Engine.Ops;
+
+/// <summary>Argument checks shared by the ops; every message names the op and what it got.</summary>
+internal static class OpChecks
+{
+    public static void Floating(string op, Tensor x)
+    {
+        x.ThrowIfDisposed();
+        if (!x.DType.IsFloating())
+            throw new ArgumentException($"{op}: expected an F32 or F64 tensor, got {Describe(x)}");
+    }
+
+    public static void Integer(string op, Tensor x)
+    {
+        x.ThrowIfDisposed();
+        if (x.DType.IsFloating())
+            throw new ArgumentException($"{op}: expected an I32 or I64 index tensor, got {Describe(x)}");
+    }
+
+    public static void Compatible(string op, Tensor a, Tensor b)
+    {
+        a.ThrowIfDisposed();
+        b.ThrowIfDisposed();
+        if (a.DType != b.DType)
+            throw new ArgumentException($"{op}: dtypes differ: {Describe(a)} and {Describe(b)}; convert one with To(dtype)");
+        if (a.Device != b.Device)
+            throw new ArgumentException($"{op}: devices differ: {Describe(a)} and {Describe(b)}");
+    }
+
+    public static string Describe(Tensor x) => $"{Shapes.Format(x.Dims)} {x.DType} on {x.Device}";
+}
+
+/// <summary>Records an op's output on the active tapes; ops call it after computing the forward value.</summary>
+internal static class Recording
+{
+    public static Tensor Record(this Tensor output, string name, Tensor[] inputs, Tensor[] saved, Autodiff.BackwardRule rule)
+    {
+        if (Autodiff.Tape.IsRecording) Autodiff.Tape.Record(name, output, inputs, saved, rule);
+        return output;
+    }
+}

@@ -1,0 +1,39 @@
+namespace Engine.Ops;
+
+/// <summary>Elementwise functions of one tensor. Kernel names are <c>{name}_{dtype}</c>.</summary>
+internal enum UnaryOp
+{
+    Neg, Abs, Exp, Log, Sqrt, Rsqrt, Square, Tanh, Sigmoid, Relu, LeakyRelu, Softplus, Gelu, Sin, Cos, Sign,
+    /// <summary>clamp(x, alpha, beta).</summary>
+    Clamp,
+}
+
+/// <summary>Elementwise functions of two broadcast tensors. Comparisons write 1 or 0 in the inputs' dtype.</summary>
+internal enum BinaryOp
+{
+    Add, Sub, Mul, Div, Pow, Maximum, Minimum,
+    Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual,
+}
+
+/// <summary>Reductions that fold a set of axes into one value each.</summary>
+internal enum ReduceOp { Sum, Max, Min }
+
+/// <summary>Reductions that return the index of the extreme value along one axis.</summary>
+internal enum ArgReduceOp { ArgMax, ArgMin }
+
+/// <summary>Distributions the counter-based generator can draw.</summary>
+internal enum RandomDistribution { Uniform, Normal }
+
+internal static class OpNames
+{
+    public static string KernelName(this UnaryOp op, DType dtype) => $"{op.ToString().ToLowerInvariant()}_{dtype.ToString().ToLowerInvariant()}";
+
+    public static string KernelName(this BinaryOp op, DType dtype) => $"{op.ToString().ToLowerInvariant()}_{dtype.ToString().ToLowerInvariant()}";
+
+    public static bool IsComparison(this BinaryOp op) => op >= BinaryOp.Equal;
+
+    /// <summary>Ops that are defined for integer dtypes too.</summary>
+    public static bool AcceptsIntegers(this UnaryOp op) => op is UnaryOp.Neg or UnaryOp.Abs or UnaryOp.Square or UnaryOp.Sign or UnaryOp.Relu or UnaryOp.Clamp;
+
+    public static bool AcceptsIntegers(this BinaryOp op) => op != BinaryOp.Pow;
+}

@@ -1,0 +1,174 @@
+using Engine.Ops;
+
+namespace Engine;
+
+public sealed partial class Tensor
+{
+    private static Tensor Binary(BinaryOp op, Tensor a, Tensor b)
+    {
+        string name = op.ToString();
+        OpChecks.Compatible(name, a, b);
+        if (!a.DType.IsFloating() && !op.AcceptsIntegers())
+            throw new ArgumentException($"{name}: expected F32 or F64 tensors, got {OpChecks.Describe(a)} and {OpChecks.Describe(b)}");
+        var shape = Shapes.Broadcast(name, a.shape, b.shape);
+        var y = Empty(shape, a.DType, a.Device);
+        a.Backend.Binary(op, a.Buffer.BroadcastTo(shape), b.Buffer.BroadcastTo(shape), y.Buffer);
+        if (op.IsComparison() || !a.DType.IsFloating()) return y;
+        int[] shapeA = a.shape, shapeB = b.shape;
+        Tensor[] saved = op switch
+        {
+            BinaryOp.Add or BinaryOp.Sub => [],
+            BinaryOp.Div or BinaryOp.Pow => [a, b, y],
+            _ => [a, b],
+        };
+        return y.Record(name, [a, b], saved, (g, c) =>
+        {
+            var (ga, gb) = BinaryGradient(op, g, c);
+            return [ga?.SumTo(shapeA), gb?.SumTo(shapeB)];
+        });
+    }
+
+    /// <summary>Gradients at the broadcast shape; <see cref="SumTo"/> folds them back to each input's shape. Saved: a, b, y.</summary>
+    private static (Tensor?, Tensor?) BinaryGradient(BinaryOp op, Tensor g, Autodiff.BackwardContext c)
+    {
+        bool needA = c.Needs(0), needB = c.Needs(1);
+        return op switch
+        {
+            BinaryOp.Add => (needA ? g : null, needB ? g : null),
+            BinaryOp.Sub => (needA ? g : null, needB ? -g : null),
+            BinaryOp.Mul => (needA ? g * c.Saved(1) : null, needB ? g * c.Saved(0) : null),
+            BinaryOp.Div => (needA ? g / c.Saved(1) : null, needB ? -g * c.Saved(2) / c.Saved(1) : null),
+            BinaryOp.Pow => (needA ? g * c.Saved(1) * c.Saved(0).Pow(c.Saved(1) - 1) : null, needB ? g * c.Saved(2) * c.Saved(0).Log() : null),
+            BinaryOp.Maximum => (needA ? g * (c.Saved(0) >= c.Saved(1)) : null, needB ? g * (c.Saved(0) < c.Saved(1)) : null),
+            BinaryOp.Minimum => (needA ? g * (c.Saved(0) <= c.Saved(1)) : null, needB ? g * (c.Saved(0) > c.Saved(1)) : null),
+            _ => throw new ArgumentOutOfRangeException(nameof(op), op, "not differentiable"),
+        };
+    }
+
+    private Tensor BinaryScalar(BinaryOp op, double scalar, bool scalarFirst)
+    {
+        string name = op + "Scalar";
+        ThrowIfDisposed();
+        if (!DType.IsFloating() && !op.AcceptsIntegers())
+            throw new ArgumentException($"{name}: expected an F32 or F64 tensor, got {OpChecks.Describe(this)}");
+        var y = Empty(shape, DType, Device);
+        Backend.BinaryScalar(op, Buffer, scalar, y.Buffer, scalarFirst);
+        if (op.IsComparison() || !DType.IsFloating()) return y;
+        Tensor[] saved = op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul ? [] : [this, y];
+        return y.Record(name, [this], saved, (g, c) => [ScalarGradient(op, g, c, scalar, scalarFirst)]);
+    }
+
+    /// <summary>Gradient of op(x, s) or op(s, x). Saved: x, y (except for Add, Sub, Mul).</summary>
+    private static Tensor ScalarGradient(BinaryOp op, Tensor g, Autodiff.BackwardContext c, double s, bool scalarFirst) => (op, scalarFirst) switch
+    {
+        (BinaryOp.Add, _) => g,
+        (BinaryOp.Sub, false) => g,
+        (BinaryOp.Sub, true) => -g,
+        (BinaryOp.Mul, _) => g * s,
+        (BinaryOp.Div, false) => g * (1 / s),
+        (BinaryOp.Div, true) => -g * c.Saved(1) / c.Saved(0),
+        (BinaryOp.Pow, false) => g * c.Saved(0).Pow(s - 1) * s,
+        (BinaryOp.Pow, true) => g * c.Saved(1) * Math.Log(s),
+        (BinaryOp.Maximum, _) => g * (c.Saved(0) >= s),
+        (BinaryOp.Minimum, _) => g * (c.Saved(0) <= s),
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, "not differentiable"),
+    };
+
+    /// <summary>a + b with broadcasting.</summary>
+    public Tensor Add(Tensor other) => Binary(BinaryOp.Add, this, other);
+    /// <summary>a - b with broadcasting.</summary>
+    public Tensor Sub(Tensor other) => Binary(BinaryOp.Sub, this, other);
+    /// <summary>a * b with broadcasting.</summary>
+    public Tensor Mul(Tensor other) => Binary(BinaryOp.Mul, this, other);
+    /// <summary>a / b with broadcasting (truncating for integers).</summary>
+    public Tensor Div(Tensor other) => Binary(BinaryOp.Div, this, other);
+    /// <summary>a ^ b with broadcasting.</summary>
+    public Tensor Pow(Tensor exponent) => Binary(BinaryOp.Pow, this, exponent);
+    /// <summary>a ^ s.</summary>
+    public Tensor Pow(double exponent) => BinaryScalar(BinaryOp.Pow, exponent, false);
+    /// <summary>Elementwise maximum with broadcasting.</summary>
+    public Tensor Maximum(Tensor other) => Binary(BinaryOp.Maximum, this, other);
+    /// <summary>Elementwise minimum with broadcasting.</summary>
+    public Tensor Minimum(Tensor other) => Binary(BinaryOp.Minimum, this, other);
+    /// <summary>max(x, s) elementwise.</summary>
+    public Tensor Maximum(double scalar) => BinaryScalar(BinaryOp.Maximum, scalar, false);
+    /// <summary>min(x, s) elementwise.</summary>
+    public Tensor Minimum(double scalar) => BinaryScalar(BinaryOp.Minimum, scalar, false);
+
+    /// <summary>Mask (1 or 0 in this dtype) of a == b.</summary>
+    public Tensor Eq(Tensor other) => Binary(BinaryOp.Equal, this, other);
+    /// <summary>Mask of a != b.</summary>
+    public Tensor Ne(Tensor other) => Binary(BinaryOp.NotEqual, this, other);
+    /// <summary>Mask of a &lt; b.</summary>
+    public Tensor Lt(Tensor other) => Binary(BinaryOp.Less, this, other);
+    /// <summary>Mask of a &lt;= b.</summary>
+    public Tensor Le(Tensor other) => Binary(BinaryOp.LessEqual, this, other);
+    /// <summary>Mask of a &gt; b.</summary>
+    public Tensor Gt(Tensor other) => Binary(BinaryOp.Greater, this, other);
+    /// <summary>Mask of a &gt;= b.</summary>
+    public Tensor Ge(Tensor other) => Binary(BinaryOp.GreaterEqual, this, other);
+    /// <summary>Mask of x == s.</summary>
+    public Tensor Eq(double scalar) => BinaryScalar(BinaryOp.Equal, scalar, false);
+    /// <summary>Mask of x != s.</summary>
+    public Tensor Ne(double scalar) => BinaryScalar(BinaryOp.NotEqual, scalar, false);
+
+    /// <summary>a + b.</summary>
+    public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    /// <summary>a - b.</summary>
+    public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    /// <summary>a * b.</summary>
+    public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    /// <summary>a / b.</summary>
+    public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    /// <summary>x + s.</summary>
+    public static Tensor operator +(Tensor x, double s) => x.BinaryScalar(BinaryOp.Add, s, false);
+    /// <summary>s + x.</summary>
+    public static Tensor operator +(double s, Tensor x) => x.BinaryScalar(BinaryOp.Add, s, true);
+    /// <summary>x - s.</summary>
+    public static Tensor operator -(Tensor x, double s) => x.BinaryScalar(BinaryOp.Sub, s, false);
+    /// <summary>s - x.</summary>
+    public static Tensor operator -(double s, Tensor x) => x.BinaryScalar(BinaryOp.Sub, s, true);
+    /// <summary>x * s.</summary>
+    public static Tensor operator *(Tensor x, double s) => x.BinaryScalar(BinaryOp.Mul, s, false);
+    /// <summary>s * x.</summary>
+    public static Tensor operator *(double s, Tensor x) => x.BinaryScalar(BinaryOp.Mul, s, true);
+    /// <summary>x / s.</summary>
+    public static Tensor operator /(Tensor x, double s) => x.BinaryScalar(BinaryOp.Div, s, false);
+    /// <summary>s / x.</summary>
+    public static Tensor operator /(double s, Tensor x) => x.BinaryScalar(BinaryOp.Div, s, true);
+    /// <summary>Mask of a &lt; b.</summary>
+    public static Tensor operator <(Tensor a, Tensor b) => a.Lt(b);
+    /// <summary>Mask of a &gt; b.</summary>
+    public static Tensor operator >(Tensor a, Tensor b) => a.Gt(b);
+    /// <summary>Mask of a &lt;= b.</summary>
+    public static Tensor operator <=(Tensor a, Tensor b) => a.Le(b);
+    /// <summary>Mask of a &gt;= b.</summary>
+    public static Tensor operator >=(Tensor a, Tensor b) => a.Ge(b);
+    /// <summary>Mask of x &lt; s.</summary>
+    public static Tensor operator <(Tensor x, double s) => x.BinaryScalar(BinaryOp.Less, s, false);
+    /// <summary>Mask of x &gt; s.</summary>
+    public static Tensor operator >(Tensor x, double s) => x.BinaryScalar(BinaryOp.Greater, s, false);
+    /// <summary>Mask of x &lt;= s.</summary>
+    public static Tensor operator <=(Tensor x, double s) => x.BinaryScalar(BinaryOp.LessEqual, s, false);
+    /// <summary>Mask of x &gt;= s.</summary>
+    public static Tensor operator >=(Tensor x, double s) => x.BinaryScalar(BinaryOp.GreaterEqual, s, false);
+
+    /// <summary>Elements of <paramref name="a"/> where <paramref name="condition"/> is non-zero, else of <paramref name="b"/> (all broadcast).</summary>
+    public static Tensor Where(Tensor condition, Tensor a, Tensor b)
+    {
+        OpChecks.Compatible("Where", a, b);
+        condition.ThrowIfDisposed();
+        if (condition.Device != a.Device)
+            throw new ArgumentException($"Where: condition {OpChecks.Describe(condition)} is not on the device of {OpChecks.Describe(a)}");
+        var shape = Shapes.Broadcast("Where", Shapes.Broadcast("Where", condition.shape, a.shape), b.shape);
+        var y = Empty(shape, a.DType, a.Device);
+        a.Backend.Where(condition.Buffer.BroadcastTo(shape), a.Buffer.BroadcastTo(shape), b.Buffer.BroadcastTo(shape), y.Buffer);
+        if (!a.DType.IsFloating()) return y;
+        int[] shapeA = a.shape, shapeB = b.shape;
+        return y.Record("Where", [a, b], [condition], (g, c) =>
+        {
+            var zeros = g.ZerosLike();
+            return [c.Needs(0) ? Where(c.Saved(0), g, zeros).SumTo(shapeA) : null, c.Needs(1) ? Where(c.Saved(0), zeros, g).SumTo(shapeB) : null];
+        });
+    }
+}

@@ -1,0 +1,80 @@
+namespace Engine;
+
+/// <summary>Shape arithmetic shared by tensors, ops and backends.</summary>
+internal static class Shapes
+{
+    public static long NumElements(ReadOnlySpan<int> shape)
+    {
+        long n = 1;
+        foreach (int d in shape) n *= d;
+        return n;
+    }
+
+    public static long[] ContiguousStrides(ReadOnlySpan<int> shape)
+    {
+        var strides = new long[shape.Length];
+        long stride = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            strides[i] = stride;
+            stride *= shape[i];
+        }
+        return strides;
+    }
+
+    public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<long> strides)
+    {
+        long expected = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (shape[i] != 1 && strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    public static string Format(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
+
+    /// <summary>NumPy broadcasting of two shapes; throws naming <paramref name="op"/> and both shapes.</summary>
+    public static int[] Broadcast(string op, int[] a, int[] b)
+    {
+        int rank = Math.Max(a.Length, b.Length);
+        var result = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            int da = i - (rank - a.Length) >= 0 ? a[i - (rank - a.Length)] : 1;
+            int db = i - (rank - b.Length) >= 0 ? b[i - (rank - b.Length)] : 1;
+            if (da != db && da != 1 && db != 1)
+                throw new ArgumentException(
+                    $"{op}: shapes {Format(a)} and {Format(b)} cannot be broadcast together (dimension {i} from the left of the result: {da} vs {db})");
+            result[i] = da == 1 ? db : da;
+        }
+        return result;
+    }
+
+    /// <summary>Maps a possibly negative axis into [0, rank); throws naming the op.</summary>
+    public static int Axis(string op, int axis, int rank)
+    {
+        int normalized = axis < 0 ? axis + rank : axis;
+        if (normalized < 0 || normalized >= rank)
+            throw new ArgumentOutOfRangeException(nameof(axis), axis, $"{op}: axis {axis} is out of range for a tensor of rank {rank}");
+        return normalized;
+    }
+
+    /// <summary>Sorted, distinct, normalized axes; all axes when <paramref name="axes"/> is null or empty.</summary>
+    public static int[] Axes(string op, int[]? axes, int rank)
+    {
+        if (axes is null || axes.Length == 0) return Enumerable.Range(0, rank).ToArray();
+        var normalized = axes.Select(a => Axis(op, a, rank)).Distinct().Order().ToArray();
+        if (normalized.Length != axes.Length)
+            throw new ArgumentException($"{op}: axes [{string.Join(", ", axes)}] name the same dimension twice");
+        return normalized;
+    }
+
+    /// <summary>The shape with the given axes set to 1 (keepdim) or removed.</summary>
+    public static int[] Reduced(int[] shape, int[] axes, bool keepDim)
+    {
+        if (keepDim) return shape.Select((d, i) => axes.Contains(i) ? 1 : d).ToArray();
+        return shape.Where((_, i) => !axes.Contains(i)).ToArray();
+    }
+}

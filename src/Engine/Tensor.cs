@@ -1,0 +1,136 @@
+using Engine.Autodiff;
+using Engine.Backends;
+
+namespace Engine;
+
+/// <summary>
+/// An n-dimensional array on a device: a dtype, a shape, element strides and an offset into a
+/// reference-counted storage that views share. Lifetime is explicit: dispose a tensor (or the
+/// <see cref="TensorScope"/> it was created in) to hand its memory back; using it afterwards throws
+/// <see cref="ObjectDisposedException"/>.
+/// </summary>
+public sealed partial class Tensor : IDisposable
+{
+    private readonly Storage storage;
+    private readonly int[] shape;
+    private readonly long[] strides;
+    private readonly long offset;
+    private bool requiresGrad;
+    private Tensor? grad;
+    private bool disposed;
+
+    /// <summary>Wraps a storage the caller already holds one reference to (it passes to this tensor).</summary>
+    internal Tensor(Storage storage, int[] shape, long[] strides, long offset, bool registerInScope = true)
+    {
+        this.storage = storage;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        if (registerInScope) TensorScope.Register(this);
+    }
+
+    /// <summary>Element type.</summary>
+    public DType DType => storage.DType;
+
+    /// <summary>Device that holds the storage.</summary>
+    public Device Device => storage.Backend.Device;
+
+    /// <summary>Number of dimensions.</summary>
+    public int Rank => shape.Length;
+
+    /// <summary>A copy of the sizes of each dimension.</summary>
+    public int[] Shape => (int[])shape.Clone();
+
+    /// <summary>A copy of the element strides of each dimension.</summary>
+    public long[] Strides => (long[])strides.Clone();
+
+    /// <summary>Offset of the first element in the storage, in elements.</summary>
+    public long Offset => offset;
+
+    /// <summary>Total number of elements.</summary>
+    public long NumElements => Shapes.NumElements(shape);
+
+    /// <summary>Size of dimension <paramref name="dim"/> (negative counts from the end).</summary>
+    public int Size(int dim) => shape[Shapes.Axis("Size", dim, Rank)];
+
+    /// <summary>True when elements are row-major with no gaps.</summary>
+    public bool IsContiguous => Shapes.IsContiguous(shape, strides);
+
+    /// <summary>True once disposed.</summary>
+    public bool IsDisposed => disposed;
+
+    /// <summary>
+    /// Whether gradients flow to this tensor. Set it on leaves (parameters, inputs); it reads true on the
+    /// outputs of ops recorded by an active <see cref="Tape"/>.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => requiresGrad || Tape.IsTracked(this);
+        set
+        {
+            ThrowIfDisposed();
+            if (value && !DType.IsFloating())
+                throw new InvalidOperationException($"RequiresGrad: only floating tensors can require gradients, this one is {DType}");
+            requiresGrad = value;
+        }
+    }
+
+    /// <summary>True for a tensor whose <see cref="RequiresGrad"/> was set by the user.</summary>
+    internal bool IsGradLeaf => requiresGrad;
+
+    /// <summary>
+    /// Accumulated gradient filled by <see cref="Tape.Backward"/>. It belongs to this tensor, not to a
+    /// scope, and is disposed when replaced, by <see cref="ZeroGrad"/>, or with this tensor.
+    /// </summary>
+    public Tensor? Grad
+    {
+        get => grad;
+        set
+        {
+            if (ReferenceEquals(grad, value)) return;
+            grad?.Dispose();
+            if (value is not null) TensorScope.Detach(value);
+            grad = value;
+        }
+    }
+
+    /// <summary>Disposes and clears <see cref="Grad"/>.</summary>
+    public void ZeroGrad() => Grad = null;
+
+    internal Storage Storage
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return storage;
+        }
+    }
+
+    internal int[] Dims => shape;
+    internal long[] StridesRef => strides;
+    internal IBackend Backend => Storage.Backend;
+    internal BufferView Buffer => new(Storage, shape, strides, offset);
+
+    /// <summary>A new handle on the same elements that keeps the storage alive on its own.</summary>
+    internal Tensor Alias(bool registerInScope = true)
+    {
+        Storage.Retain();
+        return new Tensor(storage, shape, strides, offset, registerInScope);
+    }
+
+    /// <summary>Releases this handle's reference to the storage. Safe to call more than once.</summary>
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        grad?.Dispose();
+        grad = null;
+        storage.Release();
+    }
+
+    internal void ThrowIfDisposed()
+    {
+        if (disposed)
+            throw new ObjectDisposedException(nameof(Tensor), $"Tensor{Shapes.Format(shape)} {storage.DType} was used after it was disposed");
+    }
+}

@@ -1,0 +1,54 @@
+namespace Engine;
+
+/// <summary>
+/// Disposes, at its end, every tensor created on this thread while it was the innermost scope, except
+/// those moved out with <see cref="Keep"/>. Scopes nest. Typical use is one scope per training step:
+/// <code>using var scope = TensorScope.Begin();</code>
+/// </summary>
+public sealed class TensorScope : IDisposable
+{
+    [ThreadStatic] private static TensorScope? current;
+
+    private readonly TensorScope? parent;
+    private readonly HashSet<Tensor> owned = new(ReferenceEqualityComparer.Instance);
+    private bool disposed;
+
+    private TensorScope(TensorScope? parent) => this.parent = parent;
+
+    /// <summary>The innermost scope of this thread, if any.</summary>
+    public static TensorScope? Current => current;
+
+    /// <summary>Starts a scope that becomes the innermost one of this thread.</summary>
+    public static TensorScope Begin() => current = new TensorScope(current);
+
+    /// <summary>Number of live tensors this scope will dispose.</summary>
+    public int Count => owned.Count(t => !t.IsDisposed);
+
+    /// <summary>Moves <paramref name="tensor"/> to the enclosing scope (or to no scope) and returns it.</summary>
+    public Tensor Keep(Tensor tensor)
+    {
+        if (owned.Remove(tensor)) parent?.owned.Add(tensor);
+        return tensor;
+    }
+
+    internal static void Register(Tensor tensor) => current?.owned.Add(tensor);
+
+    /// <summary>Removes a tensor from whatever scopes hold it on this thread, so only its owner disposes it.</summary>
+    internal static void Detach(Tensor tensor)
+    {
+        for (var scope = current; scope is not null; scope = scope.parent)
+            scope.owned.Remove(tensor);
+    }
+
+    /// <summary>Disposes the tensors this scope owns and makes the enclosing scope current again.</summary>
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        foreach (var tensor in owned) tensor.Dispose();
+        owned.Clear();
+        if (ReferenceEquals(current, this)) current = parent;
+        else
+            throw new InvalidOperationException("TensorScope: scopes must be disposed in the reverse order of Begin");
+    }
+}
