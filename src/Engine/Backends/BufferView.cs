@@ -58,4 +58,12 @@ internal readonly struct BufferView
         shape[axis] = size;
         return new BufferView(Storage, shape, Strides, Offset);
     }
+
+    /// <summary><paramref name="length"/> elements from <paramref name="start"/> along <paramref name="axis"/>.</summary>
+    public BufferView Narrow(int axis, int start, int length)
+    {
+        var shape = (int[])Shape.Clone();
+        shape[axis] = length;
+        return new BufferView(Storage, shape, Strides, Offset + start * Strides[axis]);
+    }
 }

@@ -24,8 +24,7 @@ public sealed partial class Tensor
         int start = 0;
         foreach (var t in tensors)
         {
-            using (var target = y.Detach().Slice(dim, start, start + t.shape[dim]))
-                t.Backend.Copy(t.Buffer, target.Buffer);
+            t.Backend.Copy(t.Buffer, y.Buffer.Narrow(dim, start, t.shape[dim]));
             start += t.shape[dim];
         }
         if (!first.DType.IsFloating()) return y;

@@ -47,17 +47,17 @@ internal sealed unsafe partial class CpuBackend
         if (workers > 1 && y.Count == 1 && split >= 0)
         {
             var partials = new T[workers];
-            StridedLoop.Parallelize(workers, w => partials[w] = Fold(op, Narrow(x, split, w, workers), identity));
+            StridedLoop.Parallelize(workers, w => partials[w] = Fold(op, Part(x, split, w, workers), identity));
             T total = identity;
             foreach (var p in partials) total = Combine(op, total, p);
             *Address<T>(y, y.Offset) = total;
             return;
         }
         FillAs(y, identity);
-        bool keptAxisSplits = split >= 0 && yb.Strides[split] != 0 && x.Shape[split] > 1;
-        if (workers > 1 && keptAxisSplits)
+        int keptSplit = Array.FindIndex(Enumerable.Range(0, x.Rank).ToArray(), d => yb.Strides[d] != 0 && x.Shape[d] >= workers);
+        if (workers > 1 && keptSplit >= 0)
         {
-            StridedLoop.Parallelize(workers, w => Accumulate<T>(op, Narrow(x, split, w, workers), Narrow(yb, split, w, workers)));
+            StridedLoop.Parallelize(workers, w => Accumulate<T>(op, Part(x, keptSplit, w, workers), Part(yb, keptSplit, w, workers)));
             return;
         }
         Accumulate<T>(op, x, yb);
@@ -119,13 +119,11 @@ internal sealed unsafe partial class CpuBackend
     }
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of the view along <paramref name="axis"/>.</summary>
-    private static BufferView Narrow(BufferView view, int axis, int part, int parts)
+    private static BufferView Part(BufferView view, int axis, int part, int parts)
     {
         int size = view.Shape[axis], chunk = (size + parts - 1) / parts;
-        int start = Math.Min(size, part * chunk), length = Math.Min(chunk, size - start);
-        var shape = (int[])view.Shape.Clone();
-        shape[axis] = length;
-        return new BufferView(view.Storage, shape, view.Strides, view.Offset + start * view.Strides[axis]);
+        int start = Math.Min(size, part * chunk);
+        return view.Narrow(axis, start, Math.Min(chunk, size - start));
     }
 
     public void ArgReduce(ArgReduceOp op, BufferView x, int axis, BufferView y)
