@@ -11,7 +11,10 @@ namespace Engine.Tests.Autodiff;
 /// The tape gradient dL/dx (a vector-Jacobian product with cotangent w) must agree with
 /// (L(x + h e_k) - L(x - h e_k)) / 2h for every element k of every input, with h = <see cref="Step"/>, within
 /// |analytic - numeric| &lt;= <see cref="AbsoluteTolerance"/> + <see cref="RelativeTolerance"/> * |numeric|.
-/// The perturbed input is a contiguous copy; the other inputs are passed as they are.
+/// The perturbed input is a contiguous copy; the other inputs are passed as they are. When an input is a
+/// non-contiguous view, the output must also equal (within <see cref="LayoutTolerance"/>) the output for
+/// contiguous copies of the inputs: for linear ops such as views a forward pass that reads the wrong elements
+/// would otherwise go unnoticed, as the gradient of a wrong linear map matches its own finite differences.
 /// </summary>
 public static class GradCheck
 {
@@ -23,6 +26,9 @@ public static class GradCheck
 
     /// <summary>rtol in |analytic - numeric| &lt;= atol + rtol * |numeric|.</summary>
     public const double RelativeTolerance = 1e-5;
+
+    /// <summary>Largest |difference| / (1 + |value|) allowed between outputs for views and for contiguous copies.</summary>
+    public const double LayoutTolerance = 1e-12;
 
     private const ulong WeightSeed = 0x5EED;
 
@@ -42,6 +48,7 @@ public static class GradCheck
             var output = f(inputs);
             Assert.True(output.DType == DType.F64, $"GradCheck({op}): output is {output.DType}, expected F64");
             outputShape = output.Shape;
+            CheckLayoutIndependence(op, f, inputs, output.ToArray<double>());
             var w = Tensor.Randn(outputShape, DType.F64, new Generator(WeightSeed));
             weights = w.ToArray<double>();
             analytic = tape.Gradients([output], [w], inputs);
@@ -70,6 +77,19 @@ public static class GradCheck
                     $"atol {AbsoluteTolerance} + rtol {RelativeTolerance} * |numeric| = {Show(tolerance)}; output shape {Format(outputShape)}, " +
                     $"inputs {string.Join(", ", inputs.Select(Describe))}");
         }
+    }
+
+    private static void CheckLayoutIndependence(string op, Func<Tensor[], Tensor> f, Tensor[] inputs, double[] output)
+    {
+        if (inputs.All(x => x.IsContiguous)) return;
+        using var noGrad = Tape.NoGrad();
+        using var scope = TensorScope.Begin();
+        var expected = f([.. inputs.Select(x => x.Clone())]).ToArray<double>();
+        for (int k = 0; k < output.Length; k++)
+            if (!(Math.Abs(output[k] - expected[k]) <= LayoutTolerance * (1 + Math.Abs(expected[k]))))
+                Assert.Fail(
+                    $"GradCheck({op}): output element {k} is {Show(output[k])} for inputs {string.Join(", ", inputs.Select(Describe))} " +
+                    $"but {Show(expected[k])} for contiguous copies of them");
     }
 
     /// <summary>sum(w * f(x)) with input <paramref name="i"/> replaced by a contiguous tensor of <paramref name="values"/>.</summary>
