@@ -22,6 +22,9 @@ public sealed class Domain
     /// <summary>Standard normal values.</summary>
     public static Domain Normal { get; } = new("normal", (normal, _) => normal);
 
+    /// <summary>Normal values scaled by 20, reaching the saturated tails where naive formulas overflow.</summary>
+    public static Domain Wide { get; } = new("wide", (normal, _) => [.. normal.Select(z => 20 * z)]);
+
     /// <summary>Values in [0.5, 2): bases of log, sqrt, rsqrt and pow.</summary>
     public static Domain Positive { get; } = new("positive", (_, uniform) => [.. uniform.Select(u => 0.5 + 1.5 * u)]);
 

@@ -13,6 +13,7 @@ public class ReductionGradTests
         ["Max"] = ((x, axes, keepDim) => x.Max(axes, keepDim), Domain.Distinct),
         ["Min"] = ((x, axes, keepDim) => x.Min(axes, keepDim), Domain.Distinct),
         ["LogSumExp"] = ((x, axes, keepDim) => x.LogSumExp(axes, keepDim), Domain.Normal),
+        ["LogSumExp, wide"] = ((x, axes, keepDim) => x.LogSumExp(axes, keepDim), Domain.Wide),
     };
 
     public static TheoryData<string> Names => [.. Ops.Keys];

@@ -13,7 +13,8 @@ public class SoftmaxLossGradTests
         var cases =
             from shape in GradGen.Shape(1, 4)
             from axis in GradGen.Axis(shape.Length)
-            from x in GradGen.Input(Domain.Normal, shape)
+            from domain in Gen.Elements(Domain.Normal, Domain.Wide)
+            from x in GradGen.Input(domain, shape)
             select (x, axis);
         GradProperty.ForAll(cases, c =>
             GradCheck.Check($"{(log ? "LogSoftmax" : "Softmax")}(axis {c.axis})", a => log ? a[0].LogSoftmax(c.axis) : a[0].Softmax(c.axis), c.x.Create()));
@@ -23,8 +24,8 @@ public class SoftmaxLossGradTests
     public void CrossEntropy_of_logits_against_I64_labels()
     {
         var cases =
-            from n in FsCheck.Fluent.Gen.Choose(1, 4)
-            from classes in FsCheck.Fluent.Gen.Choose(1, 5)
+            from n in Gen.Choose(1, 4)
+            from classes in Gen.Choose(1, 5)
             from labels in GradGen.Indices(n, classes)
             from logits in GradGen.Input(Domain.Normal, [n, classes])
             select (logits, labels);

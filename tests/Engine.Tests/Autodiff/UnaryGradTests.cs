@@ -24,6 +24,10 @@ public class UnaryGradTests
         ["Sign"] = (x => x.Sign(), Domain.AwayFromZero),
         ["Clamp"] = (x => x.Clamp(-0.5, 0.75), Domain.AwayFrom(-0.5, 0.75)),
         ["Negation operator"] = (x => -x, Domain.Normal),
+        ["Tanh, wide"] = (x => x.Tanh(), Domain.Wide),
+        ["Sigmoid, wide"] = (x => x.Sigmoid(), Domain.Wide),
+        ["Softplus, wide"] = (x => x.Softplus(), Domain.Wide),
+        ["Gelu, wide"] = (x => x.Gelu(), Domain.Wide),
     };
 
     public static TheoryData<string> Names => [.. Ops.Keys];
