@@ -1,3 +1,4 @@
+using FsCheck;
 using FsCheck.Fluent;
 using Xunit;
 
@@ -20,7 +21,7 @@ public class ScalarGradTests
         ["x.Minimum(s)"] = ((x, s) => x.Minimum(s), s => Domain.AwayFrom(s)),
     };
 
-    private static readonly FsCheck.Gen<double> Scalars = Gen.Elements(-2.5, -1.5, -0.75, 0.5, 1.25, 3.0);
+    private static readonly Gen<double> Scalars = Gen.Elements(-2.5, -1.5, -0.75, 0.5, 1.25, 3.0);
 
     public static TheoryData<string> Names => [.. Ops.Keys];
 
