@@ -138,10 +138,12 @@ public sealed partial class Tensor
     /// <summary>Zeros of <paramref name="shape"/> with <paramref name="g"/> written into the slice; the adjoint of <see cref="Slice"/>.</summary>
     private static Tensor EmbedSlice(Tensor g, int[] shape, int axis, int start, int step)
     {
+        // An empty slice must end at start: start - step + 1 can be negative, which Slice counts from the back.
+        int end = g.shape[axis] == 0 ? start : start + (g.shape[axis] - 1) * step + 1;
         var y = Zeros(shape, g.DType, g.Device);
-        using (var target = y.Slice(axis, start, start + (g.shape[axis] - 1) * step + 1, step))
+        using (var target = y.Slice(axis, start, end, step))
             g.Backend.Copy(g.Buffer, target.Buffer);
-        return y.Record("EmbedSlice", [g], [], (gy, _) => [gy.Slice(axis, start, start + (g.shape[axis] - 1) * step + 1, step)]);
+        return y.Record("EmbedSlice", [g], [], (gy, _) => [gy.Slice(axis, start, end, step)]);
     }
 
     /// <summary>Size-1 dimensions repeated (stride 0) to <paramref name="newShape"/>; -1 keeps a size. Like <c>torch.expand</c>.</summary>
