@@ -12,7 +12,7 @@ namespace Engine.Tests.Ops;
 /// </summary>
 public class BigReductionTests
 {
-    private static Tol SumTolerance(DType dtype, int n) => new(2 * n * (dtype == DType.F32 ? Math.Pow(2, -24) : Math.Pow(2, -53)), 0);
+    private static Tol SumTolerance(DType dtype, int n) => new(2 * n * Tol.UnitRoundoff(dtype), 0);
 
     public static TheoryData<DType, Layout> Cases()
     {
