@@ -24,7 +24,7 @@ public sealed partial class Tensor
         int start = 0;
         foreach (var t in tensors)
         {
-            using (var target = y.Detach().Slice(dim, start, start + t.shape[dim]))
+            using (var target = y.Slice(dim, start, start + t.shape[dim]))
                 t.Backend.Copy(t.Buffer, target.Buffer);
             start += t.shape[dim];
         }
