@@ -5,7 +5,7 @@ namespace Engine.Tests.Ops;
 
 /// <summary>
 /// Softmax and LogSoftmax along each axis, F32 and F64, in each layout: they match exp(x) / sum(exp(x)) and its
-/// log, and the probabilities along the axis sum to 1. One case has 20 011 rows, so the rows run in parallel.
+/// log, and the probabilities along the axis sum to 1. One case has 32 771 rows, so the rows run in parallel.
 /// </summary>
 public class SoftmaxTests
 {
@@ -23,7 +23,7 @@ public class SoftmaxTests
     public void MatchesTheReferenceAlongEachAxis(DType dtype, Layout layout)
     {
         int seed = 2400;
-        foreach (int[] shape in new[] { new[] { 3, 4, 5 }, [7], [20_011, 3], [3, 20_011] })
+        foreach (int[] shape in new[] { new[] { 3, 4, 5 }, [7], [32_771, 2] })
         {
             using var scope = TensorScope.Begin();
             var (x, r) = Sample.Make(seed++, shape, dtype, layout, -6, 6);
