@@ -44,7 +44,7 @@ internal static class Sample
     }
 
     /// <summary>A tensor that shows exactly the values of <paramref name="r"/>, stored as <paramref name="layout"/> says (not <see cref="Layout.Expanded"/>).</summary>
-    public static Tensor Lay(Ref r, DType dtype, Layout layout)
+    private static Tensor Lay(Ref r, DType dtype, Layout layout)
     {
         switch (layout)
         {

@@ -156,6 +156,4 @@ internal sealed class Ref
         DType.I32 => Tensor.From(Data.Select(v => checked((int)v)).ToArray(), Shape),
         _ => Tensor.From(Data.Select(v => checked((long)v)).ToArray(), Shape),
     };
-
-    public override string ToString() => $"[{string.Join(", ", Shape)}]";
 }
