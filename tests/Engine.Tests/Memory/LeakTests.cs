@@ -48,4 +48,27 @@ public class LeakTests
         Assert.Throws<ObjectDisposedException>(() => x.Transpose().ToArray<float>());
         Assert.Equal(before, Stats.BytesInUse);
     }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(40_000)]
+    public void OpsRejectingAnIndexLeaveNothingAllocated(int count)
+    {
+        Assert.Null(TensorScope.Current);
+        var x = Tensor.Ones([5, 3]);
+        var values = new long[count];
+        values[^1] = 5;
+        var index = Tensor.From(values);
+        var column = index.Reshape(count, 1);
+        var rows = Tensor.Ones([count, 3]);
+        var ones = Tensor.Ones([count, 1]);
+        long before = Stats.BytesInUse;
+        Assert.Throws<IndexOutOfRangeException>(() => x.IndexSelect(0, index));
+        Assert.Throws<IndexOutOfRangeException>(() => x.IndexAdd(0, index, rows));
+        Assert.Throws<IndexOutOfRangeException>(() => x.Gather(0, column));
+        Assert.Throws<IndexOutOfRangeException>(() => x.ScatterAdd(0, column, ones));
+        Assert.Throws<IndexOutOfRangeException>(() => Tensor.OneHot(index, 5));
+        Assert.Equal(before, Stats.BytesInUse);
+        foreach (var t in new[] { x, index, column, rows, ones }) t.Dispose();
+    }
 }
