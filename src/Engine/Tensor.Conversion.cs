@@ -10,6 +10,7 @@ public sealed partial class Tensor
     /// <summary>The elements in row-major order, converted to <typeparamref name="T"/> when the dtype differs.</summary>
     public T[] ToArray<T>() where T : unmanaged
     {
+        ThrowIfDisposed();
         var dtype = DTypeExtensions.Of<T>();
         using var source = DType == dtype && IsContiguous ? Alias(registerInScope: false) : ContiguousAs(dtype);
         var result = new T[checked((int)NumElements)];

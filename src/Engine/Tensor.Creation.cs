@@ -60,10 +60,18 @@ public sealed partial class Tensor
     public static Tensor Ones(int[] shape, DType dtype = DType.F32, Device? device = null) => Full(shape, 1, dtype, device);
 
     /// <summary>Zeros with this tensor's shape, dtype and device.</summary>
-    public Tensor ZerosLike() => Zeros(Dims, DType, Device);
+    public Tensor ZerosLike()
+    {
+        ThrowIfDisposed();
+        return Zeros(Dims, DType, Device);
+    }
 
     /// <summary>Ones with this tensor's shape, dtype and device.</summary>
-    public Tensor OnesLike() => Ones(Dims, DType, Device);
+    public Tensor OnesLike()
+    {
+        ThrowIfDisposed();
+        return Ones(Dims, DType, Device);
+    }
 
     /// <summary>Values start, start + step, ... below <paramref name="end"/> (above it for a negative step), like <c>torch.arange</c>.</summary>
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.F32, Device? device = null)

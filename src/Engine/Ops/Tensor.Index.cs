@@ -14,7 +14,7 @@ public sealed partial class Tensor
         var outShape = (int[])shape.Clone();
         outShape[dim] = index.shape[0];
         var y = Empty(outShape, DType, Device);
-        Backend.IndexSelect(Buffer, dim, index.Buffer, y.Buffer);
+        DisposeOnError(y, () => Backend.IndexSelect(Buffer, dim, index.Buffer, y.Buffer));
         if (!DType.IsFloating()) return y;
         int[] inputShape = shape;
         return y.Record("IndexSelect", [this], [index], (g, c) =>
@@ -35,8 +35,11 @@ public sealed partial class Tensor
         if (!fits)
             throw new ArgumentException($"IndexAdd: source {OpChecks.Describe(source)} and index {OpChecks.Describe(index)} do not fit {OpChecks.Describe(this)} along axis {axis}");
         var y = Empty(shape, DType, Device);
-        Backend.Copy(Buffer, y.Buffer);
-        Backend.IndexAdd(y.Buffer, dim, index.Buffer, source.Buffer);
+        DisposeOnError(y, () =>
+        {
+            Backend.Copy(Buffer, y.Buffer);
+            Backend.IndexAdd(y.Buffer, dim, index.Buffer, source.Buffer);
+        });
         if (!DType.IsFloating()) return y;
         return y.Record("IndexAdd", [this, source], [index], (g, c) => [g, c.Needs(1) ? g.IndexSelect(dim, c.Saved(0)) : null]);
     }
@@ -51,7 +54,7 @@ public sealed partial class Tensor
         if (!fits)
             throw new ArgumentException($"Gather: index {OpChecks.Describe(index)} does not fit {OpChecks.Describe(this)} along axis {axis}");
         var y = Empty(index.shape, DType, Device);
-        Backend.Gather(Buffer, dim, index.Buffer, y.Buffer);
+        DisposeOnError(y, () => Backend.Gather(Buffer, dim, index.Buffer, y.Buffer));
         if (!DType.IsFloating()) return y;
         int[] inputShape = shape;
         return y.Record("Gather", [this], [index], (g, c) =>
@@ -72,8 +75,11 @@ public sealed partial class Tensor
         if (!fits)
             throw new ArgumentException($"ScatterAdd: source {OpChecks.Describe(source)} and index {OpChecks.Describe(index)} do not fit {OpChecks.Describe(this)} along axis {axis}");
         var y = Empty(shape, DType, Device);
-        Backend.Copy(Buffer, y.Buffer);
-        Backend.ScatterAdd(y.Buffer, dim, index.Buffer, source.Buffer);
+        DisposeOnError(y, () =>
+        {
+            Backend.Copy(Buffer, y.Buffer);
+            Backend.ScatterAdd(y.Buffer, dim, index.Buffer, source.Buffer);
+        });
         if (!DType.IsFloating()) return y;
         return y.Record("ScatterAdd", [this, source], [index], (g, c) => [g, c.Needs(1) ? g.Gather(dim, c.Saved(0)) : null]);
     }
@@ -84,7 +90,24 @@ public sealed partial class Tensor
         OpChecks.Integer("OneHot", indices);
         if (classes <= 0) throw new ArgumentException($"OneHot: classes must be positive, got {classes}");
         var y = Empty([.. indices.shape, classes], dtype, indices.Device);
-        indices.Backend.OneHot(indices.Buffer, y.Buffer);
+        DisposeOnError(y, () => indices.Backend.OneHot(indices.Buffer, y.Buffer));
         return y;
+    }
+
+    /// <summary>
+    /// Runs a kernel that fills the fresh output <paramref name="y"/> and may reject its indices; on failure y is
+    /// disposed, since outside a scope nothing else would free it.
+    /// </summary>
+    private static void DisposeOnError(Tensor y, Action kernel)
+    {
+        try
+        {
+            kernel();
+        }
+        catch
+        {
+            y.Dispose();
+            throw;
+        }
     }
 }

@@ -100,13 +100,14 @@ public sealed partial class Tensor
     {
         OpChecks.Floating("Norm", this);
         if (!(p > 0)) throw new ArgumentException($"Norm: p must be positive, got {p}");
+        var dims = Shapes.Axes("Norm", axes, Rank);
         using var scope = TensorScope.Begin();
         var result = p switch
         {
-            double.PositiveInfinity => Abs().Max(axes, keepDim),
-            1 => Abs().Sum(axes, keepDim),
-            2 => Square().Sum(axes, keepDim).Sqrt(),
-            _ => Abs().Pow(p).Sum(axes, keepDim).Pow(1 / p),
+            double.PositiveInfinity => Abs().Max(dims, keepDim),
+            1 => Abs().Sum(dims, keepDim),
+            2 => Square().Sum(dims, keepDim).Sqrt(),
+            _ => Abs().Pow(p).Sum(dims, keepDim).Pow(1 / p),
         };
         return scope.Keep(result);
     }

@@ -19,7 +19,7 @@ internal static class ScalarMath
         UnaryOp.Square => x * x,
         UnaryOp.Tanh => T.Tanh(x),
         UnaryOp.Sigmoid => T.One / (T.One + T.Exp(-x)),
-        UnaryOp.Relu => x > T.Zero ? x : T.Zero,
+        UnaryOp.Relu => T.Max(x, T.Zero),
         UnaryOp.LeakyRelu => x > T.Zero ? x : alpha * x,
         UnaryOp.Softplus => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x))),
         UnaryOp.Gelu => Gelu(x),
