@@ -40,15 +40,18 @@ public sealed class TensorScope : IDisposable
             scope.owned.Remove(tensor);
     }
 
-    /// <summary>Disposes the tensors this scope owns and makes the enclosing scope current again.</summary>
+    /// <summary>
+    /// Disposes the tensors this scope owns and makes the enclosing scope current again. Throws, changing
+    /// nothing, when an inner scope is still open: scopes end in the reverse order of <see cref="Begin"/>.
+    /// </summary>
     public void Dispose()
     {
         if (disposed) return;
+        if (!ReferenceEquals(current, this))
+            throw new InvalidOperationException("TensorScope: an inner scope is still open; scopes must be disposed in the reverse order of Begin");
         disposed = true;
+        current = parent;
         foreach (var tensor in owned) tensor.Dispose();
         owned.Clear();
-        if (ReferenceEquals(current, this)) current = parent;
-        else
-            throw new InvalidOperationException("TensorScope: scopes must be disposed in the reverse order of Begin");
     }
 }
