@@ -11,15 +11,21 @@ namespace Engine.Bench;
 /// seconds. Each case is warmed up, then timed in samples of enough calls to last about 2 ms; the table shows
 /// the median sample and the throughput from its <see cref="ThroughputAttribute"/>. Arguments: glob patterns
 /// over <c>Namespace.Class.Method</c> like BenchmarkDotNet's, bare or after <c>--filter</c>.
+/// The run happens in a child process with tiered compilation off: with it on, code reached only a few
+/// times (one call per worker thread per op) stays unoptimised for the first second or so, which made a
+/// short warmup report Exp and LinearCombination 5-10x slower than their steady state.
 /// </summary>
 public static class QuickBench
 {
     private static readonly TimeSpan WarmupTime = TimeSpan.FromMilliseconds(50), SampleTime = TimeSpan.FromMilliseconds(2),
-        MeasureTime = TimeSpan.FromMilliseconds(400);
+        MeasureTime = TimeSpan.FromMilliseconds(400), SlowCall = TimeSpan.FromMilliseconds(500);
     private const int MinSamples = 3, MaxSamples = 25;
+
+    private const string TieringVariable = "DOTNET_TieredCompilation";
 
     public static int Run(string[] args)
     {
+        if (Environment.GetEnvironmentVariable(TieringVariable) is null) return RunWithoutTiering(args);
         var patterns = args.Where(a => a != "--filter")
             .Select(a => new Regex("^" + Regex.Escape(a).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.IgnoreCase))
             .ToArray();
@@ -54,18 +60,36 @@ public static class QuickBench
         return count == 0 ? 1 : 0;
     }
 
+    /// <summary>Runs this program again with <c>--quick</c> and tiered compilation off; returns its exit code.</summary>
+    private static int RunWithoutTiering(string[] args)
+    {
+        string host = Environment.ProcessPath ?? throw new InvalidOperationException("--quick: cannot find the running executable");
+        var start = new ProcessStartInfo(host) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(QuickBench).Assembly.Location);
+        start.ArgumentList.Add("--quick");
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment[TieringVariable] = "0";
+        using var child = Process.Start(start) ?? throw new InvalidOperationException($"--quick: could not start {host}");
+        child.WaitForExit();
+        return child.ExitCode;
+    }
+
     /// <summary>Median time of one call, and the number of calls timed.</summary>
     private static (TimeSpan Median, int Calls) Measure(Action action)
     {
+        // Warm up with at least 3 calls and 50 ms (one call when a call takes over half a second); the last
+        // call, past the first allocation and page faults, estimates the time per call.
         var watch = Stopwatch.StartNew();
         int warmup = 0;
+        double perCall;
         do
         {
+            long start = Stopwatch.GetTimestamp();
             action();
+            perCall = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
             warmup++;
         }
-        while (warmup < 3 && watch.Elapsed < WarmupTime);
-        double perCall = watch.Elapsed.TotalNanoseconds / warmup;
+        while ((warmup < 3 || watch.Elapsed < WarmupTime) && perCall < SlowCall.TotalNanoseconds);
 
         int inner = Math.Max(1, (int)(SampleTime.TotalNanoseconds / perCall));
         int samples = Math.Clamp((int)(MeasureTime.TotalNanoseconds / (perCall * inner)), MinSamples, MaxSamples);
