@@ -6,5 +6,5 @@ using Engine.Bench;
 if (args.Contains("--quick"))
     return QuickBench.Run(args.Where(a => a != "--quick").ToArray());
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create());
-return 0;
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchConfig.Create());
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;

@@ -31,7 +31,6 @@ public static class QuickBench
             .ToArray();
         bool Selected(MethodInfo m) => patterns.Length == 0 || patterns.Any(p => p.IsMatch($"{m.DeclaringType!.FullName}.{m.Name}"));
 
-        Console.WriteLine($"{"Benchmark",-48} {"Median",12} {"GFLOP/s",9} {"GB/s",9} {"Calls",9}");
         int count = 0;
         foreach (var type in typeof(QuickBench).Assembly.GetTypes().OrderBy(t => t.Name))
         {
@@ -45,6 +44,7 @@ public static class QuickBench
                 string suffix = parameters.Count == 0 ? "" : "(" + string.Join(", ", parameters.Select(p => $"{p.Property.Name}={p.Value}")) + ")";
                 foreach (var method in methods)
                 {
+                    if (count == 0) Console.WriteLine($"{"Benchmark",-48} {"Median",12} {"GFLOP/s",9} {"GB/s",9} {"Calls",9}");
                     var (median, calls) = Measure(method.CreateDelegate<Action>(instance));
                     var throughput = ThroughputAttribute.Of(method);
                     double work = throughput?.Work(name => type.GetProperty(name)!.GetValue(instance)) ?? 0;
