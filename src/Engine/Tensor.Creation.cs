@@ -83,8 +83,8 @@ public sealed partial class Tensor
         return tensor;
     }
 
-    /// <summary>Values from 0 below <paramref name="end"/>.</summary>
-    public static Tensor Arange(int end, DType dtype = DType.I64, Device? device = null) => Arange(0, end, 1, dtype, device);
+    /// <summary>The I64 values 0, 1, ..., end - 1 on the CPU, like <c>torch.arange(end)</c>.</summary>
+    public static Tensor Arange(long end) => Arange(0, end, 1, DType.I64);
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end inclusive, like <c>torch.linspace</c>.</summary>
     public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.F32, Device? device = null)

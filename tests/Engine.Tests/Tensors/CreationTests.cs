@@ -95,6 +95,7 @@ public class CreationTests
         Check.Exact([3], [10, 7, 4], Tensor.Arange(10, 3, -3, DType.I64));
         Check.Exact([0], [], Tensor.Arange(2, 2));
         Check.Exact([0], [], Tensor.Arange(3.0, 0));
+        Check.Exact([0], [], Tensor.Arange(3, 0));
         Check.Exact([0], [], Tensor.Arange(0, 3, -1));
         Assert.Equal(10, Tensor.Arange(0, 1, 0.1, DType.F64).NumElements);
     }

@@ -113,6 +113,13 @@ internal sealed unsafe partial class CpuBackend
                 _ => TensorPrimitives.Min(span),
             };
         }
+        if (op == ReduceOp.Sum && typeof(T) == typeof(float))
+        {
+            // A strided (or broadcast) F32 row is summed in double: one float accumulator loses digits linearly in n.
+            double wide = 0;
+            for (long i = 0; i < n; i++) wide += double.CreateTruncating(x[i * stride]);
+            return T.CreateTruncating(wide);
+        }
         T acc = x[0];
         for (long i = 1; i < n; i++) acc = Combine(op, acc, x[i * stride]);
         return acc;
