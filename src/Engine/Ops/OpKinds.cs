@@ -1,6 +1,6 @@
 namespace Engine.Ops;
 
-/// <summary>Elementwise functions of one tensor. Kernel names are <c>{name}_{dtype}</c>.</summary>
+/// <summary>Elementwise functions of one tensor.</summary>
 internal enum UnaryOp
 {
     Neg, Abs, Exp, Log, Sqrt, Rsqrt, Square, Tanh, Sigmoid, Relu, LeakyRelu, Softplus, Gelu, Sin, Cos, Sign,
@@ -24,12 +24,9 @@ internal enum ArgReduceOp { ArgMax, ArgMin }
 /// <summary>Distributions the counter-based generator can draw.</summary>
 internal enum RandomDistribution { Uniform, Normal }
 
-internal static class OpNames
+/// <summary>Which ops are comparisons and which accept integer dtypes.</summary>
+internal static class OpTraits
 {
-    public static string KernelName(this UnaryOp op, DType dtype) => $"{op.ToString().ToLowerInvariant()}_{dtype.ToString().ToLowerInvariant()}";
-
-    public static string KernelName(this BinaryOp op, DType dtype) => $"{op.ToString().ToLowerInvariant()}_{dtype.ToString().ToLowerInvariant()}";
-
     public static bool IsComparison(this BinaryOp op) => op >= BinaryOp.Equal;
 
     /// <summary>Ops that are defined for integer dtypes too.</summary>
