@@ -9,14 +9,7 @@ namespace Engine.Tests.Ops;
 /// </summary>
 public class ArgReduceTests
 {
-    public static TheoryData<DType, Layout> Cases()
-    {
-        var data = new TheoryData<DType, Layout>();
-        foreach (var dtype in new[] { DType.F32, DType.F64, DType.I32, DType.I64 })
-            foreach (var layout in Sample.Layouts)
-                data.Add(dtype, layout);
-        return data;
-    }
+    public static TheoryData<DType, Layout> Cases() => Sample.InEveryLayout(Sample.AllTypes);
 
     [Theory]
     [MemberData(nameof(Cases))]

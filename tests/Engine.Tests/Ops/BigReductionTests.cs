@@ -14,14 +14,7 @@ public class BigReductionTests
 {
     private static Tol SumTolerance(DType dtype, int n) => new(2 * n * Tol.UnitRoundoff(dtype), 0);
 
-    public static TheoryData<DType, Layout> Cases()
-    {
-        var data = new TheoryData<DType, Layout>();
-        foreach (var dtype in Sample.FloatTypes)
-            foreach (var layout in Sample.Layouts)
-                data.Add(dtype, layout);
-        return data;
-    }
+    public static TheoryData<DType, Layout> Cases() => Sample.InEveryLayout(Sample.FloatTypes);
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -58,14 +58,7 @@ public class IndexOpTests
             Tensor.Zeros([3, 3]).ScatterAdd(0, Tensor.From(new int[,] { { 2, 2, 2 }, { 0, 2, 1 } }), source));
     }
 
-    public static TheoryData<DType, Layout> Cases()
-    {
-        var data = new TheoryData<DType, Layout>();
-        foreach (var dtype in new[] { DType.F32, DType.F64, DType.I32, DType.I64 })
-            foreach (var layout in Sample.Layouts)
-                data.Add(dtype, layout);
-        return data;
-    }
+    public static TheoryData<DType, Layout> Cases() => Sample.InEveryLayout(Sample.AllTypes);
 
     [Theory]
     [MemberData(nameof(Cases))]

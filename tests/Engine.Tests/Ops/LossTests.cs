@@ -38,14 +38,7 @@ public class LossTests
         }
     }
 
-    public static TheoryData<DType, Layout> MseCases()
-    {
-        var data = new TheoryData<DType, Layout>();
-        foreach (var dtype in Sample.FloatTypes)
-            foreach (var layout in Sample.Layouts)
-                data.Add(dtype, layout);
-        return data;
-    }
+    public static TheoryData<DType, Layout> MseCases() => Sample.InEveryLayout(Sample.FloatTypes);
 
     [Theory]
     [MemberData(nameof(MseCases))]

@@ -11,15 +11,7 @@ public class ReductionTests
 {
     private static readonly int[][] TestShapes = [[3, 4, 5], [2, 3, 4, 5]];
 
-    public static TheoryData<string, DType, Layout> Cases()
-    {
-        var data = new TheoryData<string, DType, Layout>();
-        foreach (var name in ReductionCase.All.Keys)
-            foreach (var dtype in Sample.FloatTypes)
-                foreach (var layout in Sample.Layouts)
-                    data.Add(name, dtype, layout);
-        return data;
-    }
+    public static TheoryData<string, DType, Layout> Cases() => Sample.FloatingInEveryLayout(ReductionCase.All.Keys);
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -23,15 +23,7 @@ public class ScalarOpTests
         ["Minimum(x, -0.75)"] = (x => x.Minimum(-0.75), x => Math.Min(x, -0.75), -2, 2),
     };
 
-    public static TheoryData<string, DType, Layout> Cases()
-    {
-        var data = new TheoryData<string, DType, Layout>();
-        foreach (var name in Ops.Keys)
-            foreach (var dtype in Sample.FloatTypes)
-                foreach (var layout in Sample.Layouts)
-                    data.Add(name, dtype, layout);
-        return data;
-    }
+    public static TheoryData<string, DType, Layout> Cases() => Sample.FloatingInEveryLayout(Ops.Keys);
 
     [Theory]
     [MemberData(nameof(Cases))]

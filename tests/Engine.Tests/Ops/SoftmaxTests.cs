@@ -9,14 +9,7 @@ namespace Engine.Tests.Ops;
 /// </summary>
 public class SoftmaxTests
 {
-    public static TheoryData<DType, Layout> Cases()
-    {
-        var data = new TheoryData<DType, Layout>();
-        foreach (var dtype in Sample.FloatTypes)
-            foreach (var layout in Sample.Layouts)
-                data.Add(dtype, layout);
-        return data;
-    }
+    public static TheoryData<DType, Layout> Cases() => Sample.InEveryLayout(Sample.FloatTypes);
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -12,15 +12,7 @@ public class UnaryOpTests
 {
     private static readonly int[][] TestShapes = [[], [1], [7], [3, 5], [2, 3, 5], [211, 197]];
 
-    public static TheoryData<string, DType, Layout> Cases()
-    {
-        var data = new TheoryData<string, DType, Layout>();
-        foreach (var name in UnaryCase.All.Keys)
-            foreach (var dtype in Sample.FloatTypes)
-                foreach (var layout in Sample.Layouts)
-                    data.Add(name, dtype, layout);
-        return data;
-    }
+    public static TheoryData<string, DType, Layout> Cases() => Sample.FloatingInEveryLayout(UnaryCase.All.Keys);
 
     [Theory]
     [MemberData(nameof(Cases))]

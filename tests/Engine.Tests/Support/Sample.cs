@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Engine.Tests.Support;
 
 /// <summary>Seeded random test inputs: a tensor in a given layout together with its reference values.</summary>
@@ -5,6 +7,28 @@ internal static class Sample
 {
     public static readonly Layout[] Layouts = Enum.GetValues<Layout>();
     public static readonly DType[] FloatTypes = [DType.F32, DType.F64];
+    public static readonly DType[] AllTypes = [DType.F32, DType.F64, DType.I32, DType.I64];
+
+    /// <summary>Every (dtype, layout) pair, for theories run in each memory layout.</summary>
+    public static TheoryData<DType, Layout> InEveryLayout(IEnumerable<DType> dtypes)
+    {
+        var data = new TheoryData<DType, Layout>();
+        foreach (var dtype in dtypes)
+            foreach (var layout in Layouts)
+                data.Add(dtype, layout);
+        return data;
+    }
+
+    /// <summary>Every (case name, floating dtype, layout) triple.</summary>
+    public static TheoryData<string, DType, Layout> FloatingInEveryLayout(IEnumerable<string> names)
+    {
+        var data = new TheoryData<string, DType, Layout>();
+        foreach (var name in names)
+            foreach (var dtype in FloatTypes)
+                foreach (var layout in Layouts)
+                    data.Add(name, dtype, layout);
+        return data;
+    }
 
     /// <summary>A scalar, a short odd vector, a small matrix, and one of 41 567 elements (past the parallel threshold of 32 768).</summary>
     public static readonly int[][] ElementwiseShapes = [[], [7], [3, 5], [211, 197]];
