@@ -98,6 +98,21 @@ public class TapeTests
     }
 
     [Fact]
+    public void Gradients_with_respect_to_an_intermediate_and_its_leaf_are_both_returned()
+    {
+        using var scope = TensorScope.Begin();
+        var x = Leaf([0.5, -1], 2);
+        using var tape = Tape.Record();
+        var y = x * 2;
+        var z = y.Exp().Sum();
+
+        var grads = tape.Gradients(z, y, x);
+
+        AssertClose([Math.Exp(1), Math.Exp(-2)], grads[0]);
+        AssertClose([2 * Math.Exp(1), 2 * Math.Exp(-2)], grads[1]);
+    }
+
+    [Fact]
     public void Gradients_of_a_non_scalar_output_without_cotangent_throws_naming_the_shape()
     {
         using var scope = TensorScope.Begin();
