@@ -51,14 +51,6 @@ internal readonly struct BufferView
         return new BufferView(Storage, shape, strides, Offset);
     }
 
-    /// <summary>The same view with dimension <paramref name="axis"/> resized to <paramref name="size"/> (for walking the other axes).</summary>
-    public BufferView WithSize(int axis, int size)
-    {
-        var shape = (int[])Shape.Clone();
-        shape[axis] = size;
-        return new BufferView(Storage, shape, Strides, Offset);
-    }
-
     /// <summary><paramref name="length"/> elements from <paramref name="start"/> along <paramref name="axis"/>.</summary>
     public BufferView Narrow(int axis, int start, int length)
     {

@@ -117,7 +117,7 @@ internal sealed unsafe partial class CpuBackend
         Fill(y, 0);
         int classes = y.Shape[^1];
         long classStride = y.Strides[^1];
-        var rows = y.WithSize(y.Rank - 1, 1);
+        var rows = y.Narrow(y.Rank - 1, 0, 1);
         var indexView = new BufferView(index.Storage, rows.Shape, [.. index.Strides, 0], index.Offset);
         StridedLoop.Run(rows.Shape, [indexView, rows], (o, n, s) =>
         {

@@ -54,7 +54,7 @@ internal sealed unsafe partial class CpuBackend
             return;
         }
         FillAs(y, identity);
-        int keptSplit = Array.FindIndex(Enumerable.Range(0, x.Rank).ToArray(), d => yb.Strides[d] != 0 && x.Shape[d] >= workers);
+        int keptSplit = Enumerable.Range(0, x.Rank).FirstOrDefault(d => yb.Strides[d] != 0 && x.Shape[d] >= workers, -1);
         if (workers > 1 && keptSplit >= 0)
         {
             StridedLoop.Parallelize(workers, w => Accumulate<T>(op, Part(x, keptSplit, w, workers), Part(yb, keptSplit, w, workers)));
@@ -151,7 +151,7 @@ internal sealed unsafe partial class CpuBackend
         int length = x.Shape[axis];
         long stride = x.Strides[axis];
         bool max = op == ArgReduceOp.ArgMax;
-        StridedLoop.Run(y.Shape, [x.WithSize(axis, 1), y], (o, n, s) =>
+        StridedLoop.Run(y.Shape, [x.Narrow(axis, 0, 1), y], (o, n, s) =>
         {
             for (long i = 0; i < n; i++)
             {
@@ -179,7 +179,7 @@ internal sealed unsafe partial class CpuBackend
         T* px = (T*)x.Storage.Pointer, py = (T*)y.Storage.Pointer;
         int length = x.Shape[axis];
         long strideX = x.Strides[axis], strideY = y.Strides[axis];
-        StridedLoop.Run(y.WithSize(axis, 1).Shape, [x.WithSize(axis, 1), y.WithSize(axis, 1)], (o, n, s) =>
+        StridedLoop.Run(y.Narrow(axis, 0, 1).Shape, [x.Narrow(axis, 0, 1), y.Narrow(axis, 0, 1)], (o, n, s) =>
         {
             var buffer = new T[length];
             var exponentials = new T[length];
