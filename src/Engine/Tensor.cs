@@ -111,6 +111,9 @@ public sealed partial class Tensor : IDisposable
     internal IBackend Backend => Storage.Backend;
     internal BufferView Buffer => new(Storage, shape, strides, offset);
 
+    /// <summary>Records that this tensor's elements were written in place (every in-place op calls it).</summary>
+    internal void MarkModified() => Storage.BumpVersion();
+
     /// <summary>A new handle on the same elements that keeps the storage alive on its own.</summary>
     internal Tensor Alias(bool registerInScope = true)
     {

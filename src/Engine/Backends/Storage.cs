@@ -7,6 +7,7 @@ namespace Engine.Backends;
 internal sealed class Storage
 {
     private int references = 1;
+    private int version;
 
     public Storage(IBackend backend, DType dtype, long length, IntPtr pointer)
     {
@@ -25,6 +26,11 @@ internal sealed class Storage
     public IntPtr Pointer { get; }
 
     public bool IsAlive => Volatile.Read(ref references) > 0;
+
+    /// <summary>Incremented by every in-place write, so a tensor saved for backward can tell it was overwritten.</summary>
+    public int Version => Volatile.Read(ref version);
+
+    public void BumpVersion() => Interlocked.Increment(ref version);
 
     public void Retain()
     {

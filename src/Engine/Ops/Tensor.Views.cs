@@ -227,6 +227,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"CopyFrom: source {OpChecks.Describe(source)} is not on {Device}");
         Shapes.Broadcast("CopyFrom", shape, source.shape);
         Backend.Copy(source.Buffer.BroadcastTo(shape), Buffer);
+        MarkModified();
         return this;
     }
 
