@@ -69,12 +69,13 @@ __device__ __forceinline__ void report_error(DeviceError* error, int code, i64 v
 
 // ---- the strided index helper ---------------------------------------------------------------------
 
-// Element offsets of each of the first N operands for the row-major element `index` of the layout.
+// Element offsets of each of the first N operands for the row-major element `index` of the layout
+// (`index` itself for every operand of a contiguous, rank-0 layout).
 template <int N, typename Index>
 __device__ __forceinline__ void strided_offsets(const Layout& layout, Index index, i64 (&offsets)[N])
 {
 #pragma unroll
-    for (int k = 0; k < N; ++k) offsets[k] = 0;
+    for (int k = 0; k < N; ++k) offsets[k] = layout.rank == 0 ? (i64)index : 0;
 #pragma unroll
     for (int d = MAX_RANK - 1; d >= 0; --d)
     {

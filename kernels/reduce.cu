@@ -93,7 +93,6 @@ template <typename T> struct ArgMin : ArgExtreme<T, false> {};
 
 __device__ __forceinline__ i64 offset_of(const Layout& layout, i64 index)
 {
-    if (layout.rank == 0) return index;
     i64 offset[1];
     strided_offsets<1, u64>(layout, (u64)index, offset);
     return offset[0];

@@ -150,7 +150,7 @@ internal sealed unsafe class CudaDriver : ICudaDriver
         string[] options = [$"--gpu-architecture=compute_{architecture}", "--std=c++17"];
         string source = KernelSources.Module(module);
         var headers = KernelSources.Headers.ToArray();
-        var ptx = PtxCache.GetOrCompile(module, source, headers, options, NvrtcCompiler.Version(),
+        var ptx = PtxCache.GetOrCompile(PtxCache.Folder, module, source, headers, options, NvrtcCompiler.Version(),
             () => NvrtcCompiler.Compile(module + ".cu", source, headers, options));
         var image = new byte[ptx.Length + 1];
         ptx.CopyTo(image, 0);

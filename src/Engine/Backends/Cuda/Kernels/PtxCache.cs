@@ -25,11 +25,11 @@ internal static class PtxCache
         }
     }
 
-    /// <summary>The cached PTX for this compilation, or a fresh one from <paramref name="compile"/> (then stored).</summary>
-    public static byte[] GetOrCompile(string module, string source, IEnumerable<KeyValuePair<string, string>> headers, IReadOnlyList<string> options,
-        (int Major, int Minor) nvrtcVersion, Func<byte[]> compile)
+    /// <summary>The PTX cached in <paramref name="folder"/> for this compilation, or a fresh one from <paramref name="compile"/> (then stored).</summary>
+    public static byte[] GetOrCompile(string folder, string module, string source, IEnumerable<KeyValuePair<string, string>> headers,
+        IReadOnlyList<string> options, (int Major, int Minor) nvrtcVersion, Func<byte[]> compile)
     {
-        var path = Path.Combine(Folder, $"{module}-{Key(source, headers, options, nvrtcVersion)}.ptx");
+        var path = Path.Combine(folder, $"{module}-{Key(source, headers, options, nvrtcVersion)}.ptx");
         try
         {
             if (File.Exists(path)) return File.ReadAllBytes(path);
@@ -43,7 +43,7 @@ internal static class PtxCache
         var ptx = compile();
         try
         {
-            Directory.CreateDirectory(Folder);
+            Directory.CreateDirectory(folder);
             var temporary = path + "." + Environment.ProcessId + ".tmp";
             File.WriteAllBytes(temporary, ptx);
             File.Move(temporary, path, overwrite: true);
