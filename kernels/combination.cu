@@ -45,7 +45,7 @@ __device__ __forceinline__ void linear_combination(i64 n, const T* x0, const Ter
     for (i64 i = start + global_thread(); i < n; i += global_threads())
     {
         T acc = x0[i];
-        for (int t = 0; t < terms.count; ++t) acc += static_cast<const T*>(terms.x[t])[i] * c[t];
+        for (int t = 0; t < terms.count; ++t) acc += static_cast<const T*>(terms.x[t])[i] * (T)terms.c[t];
         y[i] = acc;
     }
 }
