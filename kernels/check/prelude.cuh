@@ -17,6 +17,9 @@ __device__ float __shfl_xor_sync(unsigned mask, float value, int lane_mask, int 
 __device__ double __shfl_xor_sync(unsigned mask, double value, int lane_mask, int width = 32);
 __device__ int __shfl_xor_sync(unsigned mask, int value, int lane_mask, int width = 32);
 __device__ long long __shfl_xor_sync(unsigned mask, long long value, int lane_mask, int width = 32);
+__device__ int __shfl_down_sync(unsigned mask, int value, unsigned delta, int width = 32);
+__device__ int __shfl_up_sync(unsigned mask, int value, unsigned delta, int width = 32);
+__device__ int __shfl_sync(unsigned mask, int value, int source_lane, int width = 32);
 
 __device__ float atomicAdd(float* address, float value);
 __device__ double atomicAdd(double* address, double value);
@@ -24,6 +27,7 @@ __device__ int atomicAdd(int* address, int value);
 __device__ unsigned long long atomicAdd(unsigned long long* address, unsigned long long value);
 __device__ int atomicCAS(int* address, int compare, int value);
 __device__ int atomicExch(int* address, int value);
+__device__ int atomicMax(int* address, int value);
 
 __device__ unsigned __umulhi(unsigned a, unsigned b);
 __device__ double __dmul_rn(double a, double b);

@@ -17,13 +17,17 @@ public class CachingAllocatorTests
 {
     private static IMemoryStats Stats => DeviceMemory.Stats(CudaTest.Device);
 
+    /// <summary>A scoped step with forward, backward and temporaries of several sizes.</summary>
     private static void Step(Device device)
     {
         using var scope = TensorScope.Begin();
         var x = Tensor.Rand([1000], DType.F32, device: device);
         var y = Tensor.Rand([200, 150], DType.F64, device: device);
+        using var tape = Engine.Autodiff.Tape.Record();
+        tape.Watch(y);
         _ = (x.Exp() + 1).Sum().Item<float>();
-        _ = y.MatMul(y.Transpose()).Mean().Item<double>();
+        var loss = y.MatMul(y.Transpose()).Softmax().Mean();
+        _ = tape.Gradients(loss, y)[0].Sum().Item<double>();
     }
 
     [Fact]

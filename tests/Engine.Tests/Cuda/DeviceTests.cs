@@ -53,6 +53,26 @@ public class DeviceTests
         Check.Close(Ref.Of([3], 3 * Math.Exp(0.5), 3 * Math.Exp(-1), 3 * Math.Exp(2)), grad, 1e-14, 0, "d/dx sum(3 exp(x))");
     }
 
+    /// <summary>Parameters on the device: Backward fills their Grad there, with the CPU's values.</summary>
+    [Fact]
+    public void BackwardFillsGradientsOnTheDevice()
+    {
+        var device = CudaTest.Device;
+        using var scope = TensorScope.Begin();
+        var (w, _) = Sample.Make(70, [4, 3], DType.F64, Layout.Contiguous);
+        var (x, _) = Sample.Make(71, [8, 3], DType.F64, Layout.Transposed);
+        Tensor Gradient(Device on)
+        {
+            using var parameter = w.To(on).Detach();
+            parameter.RequiresGrad = true;
+            using (var tape = Tape.Record())
+                tape.Backward(Tensor.Linear(x.To(on), parameter).Sigmoid().Square().Sum());
+            Assert.Equal(on, parameter.Grad!.Device);
+            return parameter.Grad.To(Device.Cpu);
+        }
+        Conformance.Compare("Backward into Grad", Gradient(Device.Cpu), Gradient(device), DeviceTol.Accumulated(DType.F64));
+    }
+
     [Fact]
     public void MixingDevicesNamesBothDevices()
     {
