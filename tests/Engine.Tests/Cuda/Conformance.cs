@@ -11,16 +11,19 @@ namespace Engine.Tests.Cuda;
 internal readonly record struct DeviceTol(double Rel)
 {
     /// <summary>
-    /// One or a few roundings, or library functions a few ulp apart (CUDA's expf and tanhf are within 2 ulp,
-    /// the CPU's within 1): F64 agrees to rounding, F32 to 1e-5.
+    /// One or a few roundings, or library functions a few ulp apart (CUDA's expf and tanhf are within 2 ulp, the
+    /// CPU's within 1; a GPU may fuse multiply-adds): F64 agrees to 1e-13 (a few hundred ulp, room for chains of ops
+    /// in gradients), F32 to 1e-5 (as the CPU tests' Tol.Elementwise). On the emulator, which calls the same C
+    /// library as the CPU, F64 results agree to 1e-14.
     /// </summary>
-    public static DeviceTol Elementwise(DType dtype) => new(dtype == DType.F32 ? 1e-5 : 1e-12);
+    public static DeviceTol Elementwise(DType dtype) => new(dtype == DType.F32 ? 1e-5 : 1e-13);
 
     /// <summary>
     /// Sums in another order (tree reductions, cuBLAS, softmax normalisers, atomics): the error scales with the
-    /// largest value, so the bound does too. F32: the CPU adds in float, the GPU may use fused multiply-adds.
+    /// largest value, so the bound does too. F32 carries the CPU's own float accumulation error (the GPU sums F32
+    /// in double).
     /// </summary>
-    public static DeviceTol Accumulated(DType dtype) => new(dtype == DType.F32 ? 1e-4 : 1e-11);
+    public static DeviceTol Accumulated(DType dtype) => new(dtype == DType.F32 ? 1e-4 : 1e-12);
 
     public static readonly DeviceTol Exact = new(0);
 }
