@@ -8,11 +8,21 @@ namespace Engine.Backends.Cuda;
 /// softmax give each row a group of threads sized to the row, and split long reductions across blocks when
 /// there are too few rows to fill the device.
 /// </summary>
-internal sealed class LaunchConfig(DeviceProperties device)
+internal sealed class LaunchConfig
 {
     public const int BlockSize = 256;
     private const int Waves = 4;
     private const int WarpSize = 32;
+
+    private readonly DeviceProperties device;
+
+    public LaunchConfig(DeviceProperties device)
+    {
+        // The kernels' warp reductions and the emulator assume 32-lane warps, as every NVIDIA GPU has.
+        if (device.WarpSize != WarpSize)
+            throw new NotSupportedException($"{device.Name}: warps of {device.WarpSize} threads; the kernels are written for {WarpSize}");
+        this.device = device;
+    }
 
     /// <summary>Blocks of <see cref="BlockSize"/> threads the device runs at once.</summary>
     private long ResidentBlocks => (long)device.MultiprocessorCount * Math.Max(1, device.MaxThreadsPerMultiprocessor / BlockSize);

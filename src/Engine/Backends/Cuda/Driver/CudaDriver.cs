@@ -270,9 +270,7 @@ internal sealed unsafe class CudaDriver : ICudaDriver
             Attribute(DeviceAttribute.ComputeCapabilityMajor),
             Attribute(DeviceAttribute.ComputeCapabilityMinor),
             Attribute(DeviceAttribute.MultiprocessorCount),
-            Attribute(DeviceAttribute.MaxThreadsPerBlock),
             Attribute(DeviceAttribute.MaxThreadsPerMultiprocessor),
-            Attribute(DeviceAttribute.MaxSharedMemoryPerBlock),
             Attribute(DeviceAttribute.WarpSize),
             (long)total);
     }

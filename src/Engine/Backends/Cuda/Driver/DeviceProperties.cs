@@ -6,8 +6,6 @@ internal sealed record DeviceProperties(
     int ComputeCapabilityMajor,
     int ComputeCapabilityMinor,
     int MultiprocessorCount,
-    int MaxThreadsPerBlock,
     int MaxThreadsPerMultiprocessor,
-    int MaxSharedMemoryPerBlock,
     int WarpSize,
     long TotalMemory);

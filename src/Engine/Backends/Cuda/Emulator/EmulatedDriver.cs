@@ -25,8 +25,8 @@ internal sealed unsafe class EmulatedDriver : ICudaDriver
         Check(EmulatorApi.emu_device_create((ulong)capacity, &created), "emu_device_create");
         device = created;
         // A small device: launch configuration sizes grids by multiprocessors, so emulated grids stay small.
-        Properties = new DeviceProperties("Engine CUDA emulator (kernels compiled with g++)", 9, 0, MultiprocessorCount: 2, MaxThreadsPerBlock: 1024,
-            MaxThreadsPerMultiprocessor: 2048, MaxSharedMemoryPerBlock: 48 * 1024, WarpSize: 32, TotalMemory: capacity);
+        Properties = new DeviceProperties("Engine CUDA emulator (kernels compiled with g++)", 9, 0, MultiprocessorCount: 2,
+            MaxThreadsPerMultiprocessor: 2048, WarpSize: 32, TotalMemory: capacity);
     }
 
     public DeviceProperties Properties { get; }

@@ -62,8 +62,6 @@ internal enum CublasStatus
 /// <summary>CUdevice_attribute values the backend reads.</summary>
 internal enum DeviceAttribute
 {
-    MaxThreadsPerBlock = 1,
-    MaxSharedMemoryPerBlock = 8,
     WarpSize = 10,
     MultiprocessorCount = 16,
     MaxThreadsPerMultiprocessor = 39,
