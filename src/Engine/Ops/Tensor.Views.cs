@@ -12,7 +12,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>A handle on the same elements, recorded with an identity gradient.</summary>
-    private Tensor Identity(string name)
+    private Tensor IdentityView(string name)
     {
         var y = MakeView(shape, strides, offset);
         return DType.IsFloating() ? y.Record(name, [this], [], (g, _) => [g]) : y;
@@ -187,7 +187,7 @@ public sealed partial class Tensor
     public Tensor Contiguous()
     {
         ThrowIfDisposed();
-        return IsContiguous ? Identity("Contiguous") : Clone();
+        return IsContiguous ? IdentityView("Contiguous") : Clone();
     }
 
     /// <summary>A contiguous copy of the elements.</summary>
@@ -210,7 +210,7 @@ public sealed partial class Tensor
     public Tensor To(DType dtype)
     {
         ThrowIfDisposed();
-        if (dtype == DType) return Identity("To");
+        if (dtype == DType) return IdentityView("To");
         var y = Empty(shape, dtype, Device);
         Backend.Copy(Buffer, y.Buffer);
         if (!DType.IsFloating() || !dtype.IsFloating()) return y;
