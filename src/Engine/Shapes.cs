@@ -52,6 +52,16 @@ internal static class Shapes
         return result;
     }
 
+    /// <summary>True when <paramref name="source"/> broadcasts to exactly <paramref name="target"/> (only its size-1 and missing dims grow).</summary>
+    public static bool BroadcastsTo(int[] source, int[] target)
+    {
+        int pad = target.Length - source.Length;
+        if (pad < 0) return false;
+        for (int i = 0; i < source.Length; i++)
+            if (source[i] != 1 && source[i] != target[i + pad]) return false;
+        return true;
+    }
+
     /// <summary>Maps a possibly negative axis into [0, rank); throws naming the op.</summary>
     public static int Axis(string op, int axis, int rank)
     {

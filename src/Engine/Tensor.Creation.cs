@@ -11,7 +11,9 @@ public sealed partial class Tensor
     {
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"Empty: negative dimension in shape {Shapes.Format(shape)}");
-        var storage = BackendRegistry.For(device).Allocate(dtype, Shapes.NumElements(shape));
+        var backend = BackendRegistry.For(device);
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
+        var storage = backend.Allocate(dtype, Shapes.NumElements(shape));
         return new Tensor(storage, (int[])shape.Clone(), Shapes.ContiguousStrides(shape), 0);
     }
 
@@ -49,7 +51,15 @@ public sealed partial class Tensor
     public static Tensor Full(int[] shape, double value, DType dtype = DType.F32, Device? device = null)
     {
         var tensor = Empty(shape, dtype, device ?? Device.Cpu);
-        tensor.Backend.Fill(tensor.Buffer, value);
+        try
+        {
+            tensor.Backend.Fill(tensor.Buffer, value);
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
         return tensor;
     }
 
@@ -76,8 +86,13 @@ public sealed partial class Tensor
     /// <summary>Values start, start + step, ... below <paramref name="end"/> (above it for a negative step), like <c>torch.arange</c>.</summary>
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.F32, Device? device = null)
     {
-        if (step == 0 || double.IsNaN(step)) throw new ArgumentException($"Arange: step must be non-zero, got {step}");
-        int count = Math.Max(0, (int)Math.Ceiling((end - start) / step));
+        if (step == 0 || !double.IsFinite(step)) throw new ArgumentException($"Arange: step must be finite and non-zero, got {step}");
+        if (!double.IsFinite(start) || !double.IsFinite(end))
+            throw new ArgumentException($"Arange: start and end must be finite, got {start} and {end}");
+        double steps = Math.Ceiling((end - start) / step);
+        if (steps > int.MaxValue)
+            throw new ArgumentException($"Arange: [{start}, {end}) in steps of {step} has {steps} elements, more than a dimension can hold ({int.MaxValue})");
+        int count = Math.Max(0, (int)steps);
         var tensor = Empty([count], dtype, device ?? Device.Cpu);
         tensor.Backend.Arange(tensor.Buffer, start, step);
         return tensor;
@@ -90,6 +105,8 @@ public sealed partial class Tensor
     public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.F32, Device? device = null)
     {
         if (steps < 0) throw new ArgumentException($"Linspace: steps must be non-negative, got {steps}");
+        if (!double.IsFinite(start) || !double.IsFinite(end))
+            throw new ArgumentException($"Linspace: start and end must be finite, got {start} and {end}");
         var tensor = Empty([steps], dtype, device ?? Device.Cpu);
         tensor.Backend.Arange(tensor.Buffer, start, steps > 1 ? (end - start) / (steps - 1) : 0);
         return tensor;
@@ -117,8 +134,8 @@ public sealed partial class Tensor
         if (!dtype.IsFloating()) throw new ArgumentException($"{distribution}: random tensors must be F32 or F64, got {dtype}");
         generator ??= Generator.Default;
         var tensor = Empty(shape, dtype, device ?? Device.Cpu);
-        ulong offset = generator.Advance(tensor.NumElements);
-        tensor.Backend.Random(tensor.Buffer, distribution, generator.Seed, offset);
+        var (seed, offset) = generator.Advance(tensor.NumElements);
+        tensor.Backend.Random(tensor.Buffer, distribution, seed, offset);
         return tensor;
     }
 }

@@ -86,12 +86,16 @@ public sealed partial class Tape : IDisposable
         return false;
     }
 
-    /// <summary>Appends a built-in op's node to every open tape of the current frame that tracks one of <paramref name="inputs"/>.</summary>
-    internal static void Record(string name, Tensor output, Tensor[] inputs, Tensor[] saved, BackwardRule rule)
+    /// <summary>
+    /// Appends a built-in op's node to every open tape of the current frame that tracks one of
+    /// <paramref name="inputs"/>; false when none does (nothing is recorded).
+    /// </summary>
+    internal static bool Record(string name, Tensor output, Tensor[] inputs, Tensor[] saved, BackwardRule rule)
     {
-        if (!TryGetRecordingTapes(inputs, out var frame)) return;
+        if (!TryGetRecordingTapes(inputs, out var frame)) return false;
         var node = new Node(name, inputs, output, saved, rule);
         AppendToTracking(frame, inputs, node);
+        return true;
     }
 
     /// <summary>Appends a custom function's node; see <see cref="Function.Apply"/>.</summary>

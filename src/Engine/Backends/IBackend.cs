@@ -17,6 +17,8 @@ internal interface IBackend
     Storage Allocate(DType dtype, long length);
     /// <summary>Called by <see cref="Storage.Release"/> when the last reference goes.</summary>
     void Free(Storage storage);
+    /// <summary>Frees a storage whose finalizer ran without a release (a leak), counting it; called on a user thread.</summary>
+    void FreeAbandoned(Storage storage);
 
     /// <summary>Copies host elements into the start of a storage of the same dtype.</summary>
     void Upload<T>(ReadOnlySpan<T> source, Storage destination) where T : unmanaged;

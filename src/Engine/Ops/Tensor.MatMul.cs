@@ -32,7 +32,15 @@ public sealed partial class Tensor
         var batch = Shapes.Broadcast(name, shape[..^2], other.shape[..^2]);
         int[] outShape = [.. batch, shape[^2], other.shape[^1]];
         var y = Empty(outShape, DType, Device);
-        Backend.MatMul(Buffer.BroadcastTo([.. batch, shape[^2], k]), other.Buffer.BroadcastTo([.. batch, k, other.shape[^1]]), y.Buffer);
+        try
+        {
+            Backend.MatMul(Buffer.BroadcastTo([.. batch, shape[^2], k]), other.Buffer.BroadcastTo([.. batch, k, other.shape[^1]]), y.Buffer);
+        }
+        catch
+        {
+            y.Dispose();
+            throw;
+        }
         int[] shapeA = shape, shapeB = other.shape;
         return y.Record(name, [this, other], [this, other], (g, c) =>
         [

@@ -16,7 +16,16 @@ public sealed partial class Tensor
         OpChecks.Floating(name, this);
         int dim = Shapes.Axis(name, axis, Rank);
         var y = Empty(shape, DType, Device);
-        Backend.Softmax(Buffer, dim, y.Buffer, log);
+        if (NumElements == 0) return y;
+        try
+        {
+            Backend.Softmax(Buffer, dim, y.Buffer, log);
+        }
+        catch
+        {
+            y.Dispose();
+            throw;
+        }
         return y.Record(name, [this], [y], (g, c) =>
         {
             using var scope = TensorScope.Begin();

@@ -11,7 +11,15 @@ public sealed partial class Tensor
         if (!DType.IsFloating() && !op.AcceptsIntegers())
             throw new ArgumentException($"{name}: expected an F32 or F64 tensor, got {OpChecks.Describe(this)}");
         var y = Empty(shape, DType, Device);
-        Backend.Unary(op, Buffer, y.Buffer, alpha, beta);
+        try
+        {
+            Backend.Unary(op, Buffer, y.Buffer, alpha, beta);
+        }
+        catch
+        {
+            y.Dispose();
+            throw;
+        }
         if (!DType.IsFloating()) return y;
         bool savesOutput = op is UnaryOp.Exp or UnaryOp.Sqrt or UnaryOp.Rsqrt or UnaryOp.Tanh or UnaryOp.Sigmoid;
         return y.Record(name, [this], [savesOutput ? y : this], (g, c) => [UnaryGradient(op, g, c.Saved(0), alpha, beta)]);

@@ -107,6 +107,9 @@ public sealed partial class Tensor
         return Transpose(-2, -1);
     }
 
+    /// <summary>The transpose of the last two dimensions (<c>torch.Tensor.mT</c>); needs at least 2 dimensions.</summary>
+    public Tensor MT => Transpose();
+
     /// <summary>Elements start, start + step, ... below end along <paramref name="dim"/> (a view; negative start/end count from the end).</summary>
     public Tensor Slice(int dim, int start, int end, int step = 1)
     {
@@ -152,7 +155,12 @@ public sealed partial class Tensor
         ThrowIfDisposed();
         int pad = newShape.Length - Rank;
         if (pad < 0) throw new ArgumentException($"Expand: cannot expand {Shapes.Format(shape)} to fewer dimensions {Shapes.Format(newShape)}");
-        var target = newShape.Select((d, i) => d == -1 && i >= pad ? shape[i - pad] : d).ToArray();
+        for (int i = 0; i < newShape.Length; i++)
+            if (newShape[i] < -1 || newShape[i] == -1 && i < pad)
+                throw new ArgumentException(
+                    $"Expand: size {newShape[i]} at dimension {i} of {Shapes.Format(newShape)} is not allowed for {Shapes.Format(shape)}; " +
+                    "-1 (keep the size) can only stand for an existing dimension, and other sizes must be non-negative");
+        var target = newShape.Select((d, i) => d == -1 ? shape[i - pad] : d).ToArray();
         for (int i = 0; i < Rank; i++)
             if (shape[i] != 1 && shape[i] != target[i + pad])
                 throw new ArgumentException($"Expand: cannot expand {Shapes.Format(shape)} to {Shapes.Format(newShape)}; only size-1 dimensions can grow");
@@ -216,19 +224,6 @@ public sealed partial class Tensor
         if (!DType.IsFloating() || !dtype.IsFloating()) return y;
         var source = DType;
         return y.Record("To", [this], [], (g, _) => [g.To(source)]);
-    }
-
-    /// <summary>Copies <paramref name="source"/> (broadcast to this shape, converted to this dtype) into this tensor's elements, in place and unrecorded.</summary>
-    public Tensor CopyFrom(Tensor source)
-    {
-        ThrowIfDisposed();
-        source.ThrowIfDisposed();
-        if (source.Device != Device)
-            throw new ArgumentException($"CopyFrom: source {OpChecks.Describe(source)} is not on {Device}");
-        Shapes.Broadcast("CopyFrom", shape, source.shape);
-        Backend.Copy(source.Buffer.BroadcastTo(shape), Buffer);
-        MarkModified();
-        return this;
     }
 
     private int[] InferShape(string op, int[] requested)
