@@ -62,7 +62,9 @@ public abstract class Function
     /// input's shape and dtype, or null for inputs that need none (<see cref="FunctionContext.NeedsInputGrad"/>).
     /// Runs with recording off unless the backward pass is itself being recorded (<c>createGraph</c>); written
     /// with tensor ops, it is then differentiable again. Inside it, <see cref="Grad.Vjp"/> and tapes opened after
-    /// <see cref="Tape.EnableGrad"/> record in a frame of their own.
+    /// <see cref="Tape.EnableGrad"/> record in a frame of their own; <see cref="Tape.IsGradEnabled"/> is true only
+    /// while the backward pass is recorded, so pass it on as <c>createGraph</c> to a <see cref="Grad.Vjp"/> here to
+    /// keep the result differentiable.
     /// </summary>
     protected abstract Tensor?[] Backward(FunctionContext context, IReadOnlyList<Tensor> gradOutputs);
 

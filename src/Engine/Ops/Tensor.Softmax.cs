@@ -42,30 +42,77 @@ public sealed partial class Tensor
 public static class Functional
 {
     /// <summary>
-    /// Mean cross-entropy of <paramref name="logits"/> [N, C] against integer <paramref name="labels"/> [N]
-    /// (I32 or I64 class indices), like <c>torch.nn.functional.cross_entropy</c>.
+    /// Cross-entropy of <paramref name="logits"/> [N, C] against integer class indices <paramref name="labels"/> [N]
+    /// (I32 or I64), like <c>torch.nn.functional.cross_entropy</c>: optional per-class <paramref name="weight"/> [C],
+    /// rows whose label is <paramref name="ignoreIndex"/> contribute nothing, and <paramref name="labelSmoothing"/>
+    /// mixes the one-hot target with the uniform distribution. The mean divides by the summed weights of the
+    /// labels that count (their number without weights), as PyTorch does.
     /// </summary>
-    public static Tensor CrossEntropy(Tensor logits, Tensor labels)
+    public static Tensor CrossEntropy(Tensor logits, Tensor labels, Tensor? weight = null, long ignoreIndex = -100,
+        double labelSmoothing = 0, Reduction reduction = Reduction.Mean)
     {
-        OpChecks.Floating("CrossEntropy", logits);
-        OpChecks.Integer("CrossEntropy", labels);
+        const string name = "CrossEntropy";
+        OpChecks.Floating(name, logits);
+        OpChecks.Integer(name, labels);
         if (logits.Rank != 2 || labels.Rank != 1 || labels.Dims[0] != logits.Dims[0])
             throw new ArgumentException(
-                $"CrossEntropy: expected logits [N, C] and labels [N], got {OpChecks.Describe(logits)} and {OpChecks.Describe(labels)}");
+                $"{name}: expected logits [N, C] and labels [N], got {OpChecks.Describe(logits)} and {OpChecks.Describe(labels)}");
+        int classes = logits.Dims[1];
+        if (weight is not null)
+        {
+            OpChecks.Compatible(name, logits, weight);
+            if (weight.Rank != 1 || weight.Dims[0] != classes)
+                throw new ArgumentException($"{name}: weight {OpChecks.Describe(weight)} should be [{classes}], one per class");
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+            throw new ArgumentException($"{name}: labelSmoothing must be in [0, 1], got {labelSmoothing}");
         using var scope = TensorScope.Begin();
-        var picked = logits.LogSoftmax(1).Gather(1, labels.Unsqueeze(1));
-        return scope.Keep(-picked.Mean());
+        var logProbabilities = logits.LogSoftmax(1);
+        var counted = labels.Ne(ignoreIndex);
+        var safeLabels = Tensor.Where(counted, labels, labels.ZerosLike());
+        var countedAsWeight = counted.To(logits.DType);
+        var rowWeight = weight is null ? countedAsWeight : weight.IndexSelect(0, safeLabels) * countedAsWeight;
+        var picked = logProbabilities.Gather(1, safeLabels.Unsqueeze(1)).Squeeze(1);
+        var loss = -(rowWeight * picked);
+        if (labelSmoothing > 0)
+        {
+            var everyClass = weight is null ? logProbabilities.Sum(1) : (logProbabilities * weight).Sum(1);
+            loss = loss * (1 - labelSmoothing) - everyClass * countedAsWeight * (labelSmoothing / classes);
+        }
+        return scope.Keep(reduction switch
+        {
+            Reduction.None => loss,
+            Reduction.Sum => loss.Sum(),
+            _ => loss.Sum() / rowWeight.Sum(),
+        });
     }
 
-    /// <summary>Mean squared error, like <c>torch.nn.functional.mse_loss</c>; shapes must match.</summary>
-    public static Tensor MseLoss(Tensor prediction, Tensor target)
+    /// <summary>Squared error, like <c>torch.nn.functional.mse_loss</c> (the mean by default); shapes must match.</summary>
+    public static Tensor MseLoss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
     {
         if (!prediction.Dims.AsSpan().SequenceEqual(target.Dims))
             throw new ArgumentException($"MseLoss: prediction {OpChecks.Describe(prediction)} and target {OpChecks.Describe(target)} differ in shape");
         using var scope = TensorScope.Begin();
-        return scope.Keep((prediction - target).Square().Mean());
+        var squared = (prediction - target).Square();
+        return scope.Keep(reduction switch
+        {
+            Reduction.None => squared,
+            Reduction.Sum => squared.Sum(),
+            _ => squared.Mean(),
+        });
     }
 
     /// <summary>One-hot rows of length <paramref name="classes"/> for integer <paramref name="indices"/>.</summary>
     public static Tensor OneHot(Tensor indices, int classes, DType dtype = DType.F32) => Tensor.OneHot(indices, classes, dtype);
+}
+
+/// <summary>How a loss combines its per-element values, like PyTorch's <c>reduction</c> argument.</summary>
+public enum Reduction
+{
+    /// <summary>The (weighted) mean.</summary>
+    Mean,
+    /// <summary>The sum.</summary>
+    Sum,
+    /// <summary>One value per element (per row for cross-entropy).</summary>
+    None,
 }
