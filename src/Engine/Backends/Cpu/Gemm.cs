@@ -153,7 +153,7 @@ internal static unsafe class Gemm
     {
         int next = 0;
         int workers = Math.Min(threads, DivCeil(extent, minChunk));
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
+        WorkerPool.For(workers, _ =>
         {
             while (true)
             {

@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace Engine.Backends.Cpu;
 
 /// <summary>
@@ -102,24 +100,8 @@ internal static class StridedLoop
         }
     };
 
-    /// <summary>Runs <paramref name="body"/> for 0..workers-1, in parallel when there is more than one.</summary>
-    public static void Parallelize(int workers, Action<int> body)
-    {
-        if (workers <= 1)
-        {
-            body(0);
-            return;
-        }
-        try
-        {
-            Parallel.For(0, workers, body);
-        }
-        catch (AggregateException e)
-        {
-            // A kernel's own error (a bad index) must surface as itself, as it does when the loop runs on one thread.
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-    }
+    /// <summary>Runs <paramref name="body"/> for 0..workers-1 on the <see cref="WorkerPool"/>; a part's own exception surfaces as itself.</summary>
+    public static void Parallelize(int workers, Action<int> body) => WorkerPool.For(workers, body);
 
     /// <summary>Drops size-1 dims and merges neighbours that every operand walks contiguously.</summary>
     internal static (long[] Dims, long[][] Strides) Coalesce(int[] shape, long[][] strides)
