@@ -38,6 +38,7 @@ internal static class Shapes
     /// <summary>NumPy broadcasting of two shapes; throws naming <paramref name="op"/> and both shapes.</summary>
     public static int[] Broadcast(string op, int[] a, int[] b)
     {
+        if (ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b)) return a;
         int rank = Math.Max(a.Length, b.Length);
         var result = new int[rank];
         for (int i = 0; i < rank; i++)

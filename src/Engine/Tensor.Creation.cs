@@ -17,6 +17,26 @@ public sealed partial class Tensor
         return new Tensor(storage, (int[])shape.Clone(), Shapes.ContiguousStrides(shape), 0);
     }
 
+    /// <summary>
+    /// An uninitialised contiguous output of <paramref name="shape"/>, which it shares rather than copies: pass only
+    /// arrays nobody mutates (tensors never change their shape arrays).
+    /// </summary>
+    internal static Tensor NewOutput(int[] shape, DType dtype, IBackend backend)
+    {
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
+        var storage = backend.Allocate(dtype, Shapes.NumElements(shape));
+        return new Tensor(storage, shape, Shapes.ContiguousStrides(shape), 0);
+    }
+
+    /// <summary>An uninitialised contiguous output with <paramref name="x"/>'s shape, dtype and device, sharing its shape (and strides when contiguous).</summary>
+    internal static Tensor NewOutputLike(Tensor x)
+    {
+        if (!x.IsContiguous) return NewOutput(x.shape, x.DType, x.Backend);
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
+        var storage = x.Backend.Allocate(x.DType, x.NumElements);
+        return new Tensor(storage, x.shape, x.strides, 0);
+    }
+
     /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (1-D when omitted).</summary>
     public static Tensor From<T>(T[] data, int[]? shape = null, Device? device = null) where T : unmanaged
     {

@@ -25,44 +25,33 @@ internal sealed class Node
     private readonly BackwardRule? rule;
     private readonly Function? function;
     private readonly FunctionContext? functionContext;
-    private Tensor[] saved;
-    private int[] savedVersions;
+    private SavedTensor[] saved = [];
     private Tape? firstTape;
     private List<Tape>? otherTapes;
     private int liveTapes;
 
-    private Node(string name, Tensor[] inputs, Tensor[] outputs)
+    private Node(string name, Tensor[] inputs, ReadOnlySpan<Tensor> outputs)
     {
         Name = name;
-        Inputs = new GradIdentity?[inputs.Length];
-        InputShapes = new int[inputs.Length][];
-        InputDTypes = new DType[inputs.Length];
+        Inputs = new ValueInfo[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
         {
-            InputShapes[i] = inputs[i].Dims;
-            InputDTypes[i] = inputs[i].DType;
-            if (inputs[i].DType.IsFloating()) Inputs[i] = inputs[i].EnsureIdentity();
+            var input = inputs[i];
+            Inputs[i] = new ValueInfo(input.DType.IsFloating() ? input.EnsureIdentity() : null, input.Dims, input.DType, input.Device);
         }
-        Outputs = new GradIdentity?[outputs.Length];
-        OutputShapes = new int[outputs.Length][];
-        OutputDTypes = new DType[outputs.Length];
-        OutputDevices = new Device[outputs.Length];
+        Outputs = new ValueInfo[outputs.Length];
         for (int i = 0; i < outputs.Length; i++)
         {
             var output = outputs[i];
-            OutputShapes[i] = output.Dims;
-            OutputDTypes[i] = output.DType;
-            OutputDevices[i] = output.Device;
             // Identities first: a node that saves its own output must save it with the output's identity.
-            if (output.DType.IsFloating()) Outputs[i] = output.BecomeOutputOf(this, i);
+            var id = output.DType.IsFloating() ? output.BecomeOutputOf(this, i) : null;
+            Outputs[i] = new ValueInfo(id, output.Dims, output.DType, output.Device);
         }
-        saved = [];
-        savedVersions = [];
     }
 
     /// <summary>A node for a built-in op with one output.</summary>
     public Node(string name, Tensor[] inputs, Tensor output, Tensor[] saved, BackwardRule rule)
-        : this(name, inputs, [output])
+        : this(name, inputs, new ReadOnlySpan<Tensor>(ref output))
     {
         this.rule = rule;
         Save(saved);
@@ -79,46 +68,37 @@ internal sealed class Node
 
     public string Name { get; }
 
-    /// <summary>Identities of the inputs; null for integer inputs, which take no gradient.</summary>
-    public GradIdentity?[] Inputs { get; }
+    /// <summary>The inputs: identity (null for integer inputs, which take no gradient), shape, dtype and device.</summary>
+    public ValueInfo[] Inputs { get; }
 
-    public int[][] InputShapes { get; }
-    public DType[] InputDTypes { get; }
-
-    /// <summary>Identities of the outputs; null for integer outputs.</summary>
-    public GradIdentity?[] Outputs { get; }
-
-    public int[][] OutputShapes { get; }
-    public DType[] OutputDTypes { get; }
-    public Device[] OutputDevices { get; }
+    /// <summary>The outputs: identity (null for integer outputs), shape, dtype and device.</summary>
+    public ValueInfo[] Outputs { get; }
 
     private void Save(Tensor[] tensors)
     {
-        saved = new Tensor[tensors.Length];
-        savedVersions = new int[tensors.Length];
+        if (tensors.Length == 0) return;
+        saved = new SavedTensor[tensors.Length];
         for (int i = 0; i < tensors.Length; i++)
         {
-            saved[i] = tensors[i].Alias(registerInScope: false);
-            savedVersions[i] = saved[i].Storage.Version;
+            var alias = tensors[i].Alias(registerInScope: false);
+            saved[i] = new SavedTensor(alias, alias.Storage.Version);
         }
     }
 
     /// <summary>Saved tensor <paramref name="i"/>; throws when it was modified in place after it was saved.</summary>
     public Tensor Saved(int i)
     {
-        var tensor = saved[i];
+        var (tensor, version) = saved[i];
         if (tensor.IsDisposed)
             throw new InvalidOperationException($"{Name}: its saved tensors were freed; the tape that recorded it has been disposed");
         int now = tensor.Storage.Version;
-        if (now != savedVersions[i])
+        if (now != version)
             throw new InvalidOperationException(
                 $"{Name}: a tensor it saved for backward (saved tensor {i}, {Shapes.Format(tensor.Dims)} {tensor.DType}) was modified in place " +
-                $"after it was saved (version {now}, saved at version {savedVersions[i]}); gradients would be wrong. Modify a copy (Clone) instead, " +
+                $"after it was saved (version {now}, saved at version {version}); gradients would be wrong. Modify a copy (Clone) instead, " +
                 "or make the in-place change before the op that reads the tensor");
         return tensor;
     }
-
-    public int SavedCount => saved.Length;
 
     /// <summary>Runs the backward rule: one gradient (or null) per input.</summary>
     public Tensor?[] Backward(Tensor?[] gradOutputs, bool[] needs)
@@ -133,7 +113,7 @@ internal sealed class Node
         {
             var complete = new Tensor[gradOutputs.Length];
             for (int i = 0; i < complete.Length; i++)
-                complete[i] = gradOutputs[i] ?? Tensor.Zeros(OutputShapes[i], OutputDTypes[i], OutputDevices[i]);
+                complete[i] = gradOutputs[i] ?? Tensor.Zeros(Outputs[i].Shape, Outputs[i].DType, Outputs[i].Device);
             functionContext!.BeginBackward(this, needs);
             grads = function!.InvokeBackward(functionContext, complete);
         }
@@ -163,8 +143,14 @@ internal sealed class Node
     public void ReleaseTape()
     {
         if (Interlocked.Decrement(ref liveTapes) > 0) return;
-        foreach (var tensor in saved) tensor.Dispose();
+        foreach (var (tensor, _) in saved) tensor.Dispose();
         firstTape = null;
         otherTapes = null;
     }
+
+    /// <summary>What a node knows of one of its inputs or outputs.</summary>
+    public readonly record struct ValueInfo(GradIdentity? Id, int[] Shape, DType DType, Device Device);
+
+    /// <summary>A node's own handle on a tensor it saved, and the storage version when it was saved.</summary>
+    private readonly record struct SavedTensor(Tensor Tensor, int Version);
 }

@@ -61,8 +61,8 @@ public sealed partial class Tape
         var leaves = new List<GradIdentity>();
         var seen = new HashSet<GradIdentity>(ReferenceEqualityComparer.Instance);
         foreach (var node in nodes)
-            foreach (var id in node.Inputs)
-                if (id is { RequiresGrad: true, OwnerDisposed: false } && seen.Add(id)) leaves.Add(id);
+            foreach (var input in node.Inputs)
+                if (input.Id is { RequiresGrad: true, OwnerDisposed: false } id && seen.Add(id)) leaves.Add(id);
         var grads = Backpropagate([loss], [null], [.. leaves], createGraph);
         using var mode = createGraph ? EnableGrad() : NoGrad();
         for (int i = 0; i < leaves.Count; i++)
@@ -136,7 +136,7 @@ public sealed partial class Tape
         var gradOutputs = new Tensor?[outputs.Length];
         bool any = false;
         for (int k = 0; k < outputs.Length; k++)
-            if (outputs[k] is { } id && grads.TryGetValue(id, out var g))
+            if (outputs[k].Id is { } id && grads.TryGetValue(id, out var g))
             {
                 gradOutputs[k] = g;
                 any = true;
@@ -145,7 +145,7 @@ public sealed partial class Tape
         var needs = new bool[node.Inputs.Length];
         bool needsAny = false;
         for (int j = 0; j < needs.Length; j++)
-            needsAny |= needs[j] = node.Inputs[j] is { } id && relevant.Contains(id);
+            needsAny |= needs[j] = node.Inputs[j].Id is { } id && relevant.Contains(id);
         if (needsAny)
         {
             var inputGrads = BackwardInScope(node, gradOutputs, needs);
@@ -159,13 +159,14 @@ public sealed partial class Tape
                     if (!shared) g.Dispose();
                     continue;
                 }
-                Accumulate(grads, node.Inputs[j]!, node.InputShapes[j], node.InputDTypes[j], shared ? g.Alias() : g, node.Name);
+                var input = node.Inputs[j];
+                Accumulate(grads, input.Id!, input.Shape, input.DType, shared ? g.Alias() : g, node.Name);
             }
         }
         for (int k = 0; k < outputs.Length; k++)
         {
-            if (gradOutputs[k] is not { } g || wanted.Contains(outputs[k]!)) continue;
-            grads.Remove(outputs[k]!);
+            if (gradOutputs[k] is not { } g || wanted.Contains(outputs[k].Id!)) continue;
+            grads.Remove(outputs[k].Id!);
             g.Dispose();
         }
     }
@@ -177,11 +178,11 @@ public sealed partial class Tape
         foreach (var node in nodes)
         {
             bool depends = false;
-            foreach (var id in node.Inputs)
-                if (id is not null && relevant.Contains(id)) { depends = true; break; }
+            foreach (var input in node.Inputs)
+                if (input.Id is { } id && relevant.Contains(id)) { depends = true; break; }
             if (!depends) continue;
-            foreach (var id in node.Outputs)
-                if (id is not null) relevant.Add(id);
+            foreach (var output in node.Outputs)
+                if (output.Id is { } id) relevant.Add(id);
         }
         return relevant;
     }

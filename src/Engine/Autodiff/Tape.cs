@@ -78,7 +78,7 @@ public sealed partial class Tape : IDisposable
     }
 
     /// <summary>True when an open tape of the current frame, with grad mode on, tracks one of <paramref name="inputs"/>.</summary>
-    internal static bool WantsAny(ReadOnlySpan<Tensor> inputs)
+    internal static bool WantsAny(params ReadOnlySpan<Tensor> inputs)
     {
         if (GradFrame.CurrentOrNull is not { IsRecording: true } frame) return false;
         foreach (var tape in frame.Tapes)

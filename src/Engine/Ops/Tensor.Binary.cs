@@ -6,12 +6,11 @@ public sealed partial class Tensor
 {
     private static Tensor Binary(BinaryOp op, Tensor a, Tensor b)
     {
-        string name = op.ToString();
-        OpChecks.Compatible(name, a, b);
+        OpChecks.Compatible(op.Name(), a, b);
         if (!a.DType.IsFloating() && !op.AcceptsIntegers())
-            throw new ArgumentException($"{name}: expected F32 or F64 tensors, got {OpChecks.Describe(a)} and {OpChecks.Describe(b)}");
-        var shape = Shapes.Broadcast(name, a.shape, b.shape);
-        var y = Empty(shape, a.DType, a.Device);
+            throw new ArgumentException($"{op.Name()}: expected F32 or F64 tensors, got {OpChecks.Describe(a)} and {OpChecks.Describe(b)}");
+        var shape = Shapes.Broadcast(op.Name(), a.shape, b.shape);
+        var y = ReferenceEquals(shape, a.shape) && a.IsContiguous ? NewOutputLike(a) : NewOutput(shape, a.DType, a.Backend);
         try
         {
             a.Backend.Binary(op, a.Buffer.BroadcastTo(shape), b.Buffer.BroadcastTo(shape), y.Buffer);
@@ -19,14 +18,19 @@ public sealed partial class Tensor
         catch (DivideByZeroException)
         {
             y.Dispose();
-            throw new DivideByZeroException($"{name}: integer division by zero in {OpChecks.Describe(a)} / {OpChecks.Describe(b)}");
+            throw new DivideByZeroException($"{op.Name()}: integer division by zero in {OpChecks.Describe(a)} / {OpChecks.Describe(b)}");
         }
         catch
         {
             y.Dispose();
             throw;
         }
-        if (op.IsComparison() || !a.DType.IsFloating()) return y;
+        if (!op.IsComparison() && a.DType.IsFloating() && Autodiff.Tape.WantsAny(a, b)) RecordBinary(op, a, b, y);
+        return y;
+    }
+
+    private static void RecordBinary(BinaryOp op, Tensor a, Tensor b, Tensor y)
+    {
         int[] shapeA = a.shape, shapeB = b.shape;
         Tensor[] saved = op switch
         {
@@ -34,7 +38,7 @@ public sealed partial class Tensor
             BinaryOp.Div or BinaryOp.Pow => [a, b, y],
             _ => [a, b],
         };
-        return y.Record(name, [a, b], saved, (g, c) =>
+        Autodiff.Tape.Record(op.Name(), y, [a, b], saved, (g, c) =>
         {
             var (ga, gb) = BinaryGradient(op, g, c);
             return [ga?.SumTo(shapeA), gb?.SumTo(shapeB)];
@@ -78,12 +82,11 @@ public sealed partial class Tensor
 
     private Tensor BinaryScalar(BinaryOp op, double scalar, bool scalarFirst)
     {
-        string name = op + "Scalar";
         ThrowIfDisposed();
         if (!DType.IsFloating())
         {
             if (!op.AcceptsIntegers())
-                throw new ArgumentException($"{name}: expected an F32 or F64 tensor, got {OpChecks.Describe(this)}");
+                throw new ArgumentException($"{op.ScalarName()}: expected an F32 or F64 tensor, got {OpChecks.Describe(this)}");
             if (!IsIntegral(scalar))
             {
                 // PyTorch's promotion: an integer tensor meets a non-integral number in the default float dtype.
@@ -91,9 +94,9 @@ public sealed partial class Tensor
                 return promoted.BinaryScalar(op, scalar, scalarFirst);
             }
             if (op == BinaryOp.Div && !scalarFirst && scalar == 0)
-                throw new DivideByZeroException($"{name}: integer tensor {OpChecks.Describe(this)} divided by zero");
+                throw new DivideByZeroException($"{op.ScalarName()}: integer tensor {OpChecks.Describe(this)} divided by zero");
         }
-        var y = Empty(shape, DType, Device);
+        var y = NewOutputLike(this);
         try
         {
             Backend.BinaryScalar(op, Buffer, scalar, y.Buffer, scalarFirst);
@@ -101,16 +104,21 @@ public sealed partial class Tensor
         catch (DivideByZeroException)
         {
             y.Dispose();
-            throw new DivideByZeroException($"{name}: integer division by zero: {scalar} divided by an element of {OpChecks.Describe(this)}");
+            throw new DivideByZeroException($"{op.ScalarName()}: integer division by zero: {scalar} divided by an element of {OpChecks.Describe(this)}");
         }
         catch
         {
             y.Dispose();
             throw;
         }
-        if (op.IsComparison() || !DType.IsFloating()) return y;
+        if (!op.IsComparison() && DType.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordBinaryScalar(op, y, scalar, scalarFirst);
+        return y;
+    }
+
+    private void RecordBinaryScalar(BinaryOp op, Tensor y, double scalar, bool scalarFirst)
+    {
         Tensor[] saved = op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul ? [] : [this, y];
-        return y.Record(name, [this], saved, (g, c) => [ScalarGradient(op, g, c, scalar, scalarFirst)]);
+        Autodiff.Tape.Record(op.ScalarName(), y, [this], saved, (g, c) => [ScalarGradient(op, g, c, scalar, scalarFirst)]);
     }
 
     private static bool IsIntegral(double value) => double.IsFinite(value) && Math.Floor(value) == value && Math.Abs(value) < 9.2e18;

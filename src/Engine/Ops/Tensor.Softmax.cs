@@ -67,24 +67,64 @@ public static class Functional
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
             throw new ArgumentException($"{name}: labelSmoothing must be in [0, 1], got {labelSmoothing}");
         using var scope = TensorScope.Begin();
-        var logProbabilities = logits.LogSoftmax(1);
-        var counted = labels.Ne(ignoreIndex);
-        var safeLabels = Tensor.Where(counted, labels, labels.ZerosLike());
-        var countedAsWeight = counted.To(logits.DType);
-        var rowWeight = weight is null ? countedAsWeight : weight.IndexSelect(0, safeLabels) * countedAsWeight;
-        var picked = logProbabilities.Gather(1, safeLabels.Unsqueeze(1)).Squeeze(1);
-        var loss = -(rowWeight * picked);
-        if (labelSmoothing > 0)
-        {
-            var everyClass = weight is null ? logProbabilities.Sum(1) : (logProbabilities * weight).Sum(1);
-            loss = loss * (1 - labelSmoothing) - everyClass * countedAsWeight * (labelSmoothing / classes);
-        }
+        var contiguous = logits.Contiguous();
+        var (rowLoss, rowWeight) = CrossEntropyRows(contiguous, labels, weight, ignoreIndex, labelSmoothing);
         return scope.Keep(reduction switch
         {
-            Reduction.None => loss,
-            Reduction.Sum => loss.Sum(),
-            _ => loss.Sum() / rowWeight.Sum(),
+            Reduction.None => rowLoss,
+            Reduction.Sum => rowLoss.Sum(),
+            _ => rowLoss.Sum() / rowWeight.Sum(),
         });
+    }
+
+    /// <summary>
+    /// The fused cross-entropy node: the loss of each row and the weight a mean divides by, from one pass over the
+    /// logits; its backward is one more pass (softmax minus the smoothed, weighted target), or while the backward pass
+    /// is recorded, the same formula in differentiable ops.
+    /// </summary>
+    private static (Tensor Loss, Tensor RowWeight) CrossEntropyRows(Tensor logits, Tensor labels, Tensor? weight, long ignoreIndex, double smoothing)
+    {
+        int rows = logits.Dims[0];
+        var backend = logits.Backend;
+        var loss = Tensor.Empty([rows], logits.DType, logits.Device);
+        var rowWeight = Tensor.Empty([rows], logits.DType, logits.Device);
+        var logSumExp = Tensor.Empty([rows], logits.DType, logits.Device);
+        backend.CrossEntropy(logits.Buffer, labels.Buffer, weight?.Buffer, ignoreIndex, smoothing, loss.Buffer, rowWeight.Buffer, logSumExp.Buffer);
+        if (Autodiff.Tape.WantsAny(logits))
+        {
+            Tensor[] saved = weight is null ? [logits, labels, logSumExp, rowWeight] : [logits, labels, logSumExp, rowWeight, weight];
+            Autodiff.Tape.Record("CrossEntropy", loss, [logits], saved, (g, c) =>
+            {
+                var x = c.Saved(0);
+                var savedLabels = c.Saved(1);
+                var w = weight is null ? null : c.Saved(4);
+                if (!Autodiff.Tape.IsGradEnabled)
+                {
+                    var grad = Tensor.NewOutputLike(x);
+                    x.Backend.CrossEntropyGradient(x.Buffer, savedLabels.Buffer, w?.Buffer, ignoreIndex, smoothing, c.Saved(2).Buffer, g.Contiguous().Buffer, grad.Buffer);
+                    return [grad];
+                }
+                return [CrossEntropyGradientOps(x, savedLabels, w, ignoreIndex, smoothing, c.Saved(3), g)];
+            });
+        }
+        return (loss, rowWeight);
+    }
+
+    /// <summary>The cross-entropy gradient written with differentiable ops, for the recorded backward pass.</summary>
+    private static Tensor CrossEntropyGradientOps(Tensor x, Tensor labels, Tensor? weight, long ignoreIndex, double smoothing,
+        Tensor rowWeight, Tensor g)
+    {
+        using var scope = TensorScope.Begin();
+        int classes = x.Dims[1];
+        var counted = labels.Ne(ignoreIndex).To(x.DType);
+        var oneHot = Tensor.OneHot(Tensor.Where(labels.Ne(ignoreIndex), labels, labels.ZerosLike()), classes, x.DType);
+        var p = x.Softmax(1);
+        double weightSum = weight is null ? classes : weight.Sum().Item<double>();
+        double share = smoothing / classes;
+        var scale = rowWeight * (1 - smoothing) + counted * (share * weightSum);
+        var target = oneHot * (rowWeight * (1 - smoothing)).Unsqueeze(1)
+            + (weight is null ? counted.Unsqueeze(1) * share : counted.Unsqueeze(1) * weight * share);
+        return scope.Keep(g.Unsqueeze(1) * (p * scale.Unsqueeze(1) - target));
     }
 
     /// <summary>Squared error, like <c>torch.nn.functional.mse_loss</c> (the mean by default); shapes must match.</summary>

@@ -40,7 +40,8 @@ public sealed unsafe class GemmTests
         get
         {
             var data = new TheoryData<int, int, int, bool, bool, int, int>();
-            foreach (int[] s in new[] { new[] { 7, 13, 5 }, [17, 33, 65], [130, 150, 140] })
+            // The last five have one dimension below the register tile, as in a 2-64-2 MLP: SmallGemm's paths.
+            foreach (int[] s in new[] { new[] { 7, 13, 5 }, [17, 33, 65], [130, 150, 140], [1024, 64, 2], [1024, 2, 64], [2, 64, 1024], [64, 2, 1024], [20, 3, 300] })
                 foreach (bool transposeA in new[] { false, true })
                     foreach (bool transposeB in new[] { false, true })
                         foreach (int colStrideC in new[] { 1, 3 })

@@ -5,7 +5,8 @@ using Xunit;
 
 namespace Engine.Tests.Ops;
 
-/// <summary>Edge values and sizes, each checked against what PyTorch does.</summary>
+/// <summary>Edge values and sizes, each checked against what PyTorch does. Some read the allocator's counters, so the class runs alone.</summary>
+[Collection(Memory.MemoryCounterCollection.Name)]
 public class EdgeCaseTests
 {
     private static Tensor Leaf(params double[] values)

@@ -51,6 +51,8 @@ internal static unsafe class Gemm
             GemmPacking.Zero(m, n, c);
             return;
         }
+        if (SmallGemm.TryMultiply(m, n, k, a.Data, a.RowStride, a.ColStride, b.Data, b.RowStride, b.ColStride, c.Data, c.RowStride, c.ColStride))
+            return;
 
         int threads = (long)m * n * k < MinParallelWork ? 1 : Math.Clamp(maxThreads, 1, Environment.ProcessorCount);
         int panelCount = (int)Math.Max(1, DivCeil((long)n * k * sizeof(T), PanelBytes));

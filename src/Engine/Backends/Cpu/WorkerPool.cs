@@ -29,6 +29,7 @@ internal static unsafe class WorkerPool
     private static ExceptionDispatchInfo? failure;
 
     [ThreadStatic] private static bool insideJob;
+    private static int serialDepth;
 
     /// <summary>Threads that run parts: the workers and the submitting thread.</summary>
     public static int Threads { get; } = Math.Max(1, Environment.ProcessorCount);
@@ -43,7 +44,7 @@ internal static unsafe class WorkerPool
     public static void Run<TJob>(ref TJob job, int parts) where TJob : struct, IParallelJob
     {
         if (parts <= 0) return;
-        if (parts == 1 || Threads == 1 || insideJob || !Submission.TryEnter())
+        if (parts == 1 || Threads == 1 || insideJob || Volatile.Read(ref serialDepth) > 0 || !Submission.TryEnter())
         {
             for (int p = 0; p < parts; p++) job.Execute(p);
             return;
@@ -75,6 +76,21 @@ internal static unsafe class WorkerPool
         {
             Submission.Exit();
         }
+    }
+
+    /// <summary>
+    /// Runs every job on its submitting thread until the returned guard is disposed, as with one core; results must not
+    /// change (tests compare them with the parallel ones).
+    /// </summary>
+    internal static SerialScope Serial()
+    {
+        Interlocked.Increment(ref serialDepth);
+        return new SerialScope();
+    }
+
+    internal readonly struct SerialScope : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref serialDepth);
     }
 
     /// <summary>Runs <paramref name="body"/> for each part; for paths where one delegate per call does not matter.</summary>
