@@ -52,8 +52,11 @@ internal interface IBackend
     /// <summary>Index (I64) of the extreme element along <paramref name="axis"/>; y has size 1 there.</summary>
     void ArgReduce(ArgReduceOp op, BufferView x, int axis, BufferView y);
 
-    /// <summary>y[..., m, n] = sum_k a[..., m, k] * b[..., k, n]; batch dims of a and b are broadcast to y's.</summary>
-    void MatMul(BufferView a, BufferView b, BufferView y);
+    /// <summary>
+    /// y[..., m, n] = sum_k a[..., m, k] * b[..., k, n] (+ bias[n] when given, as in a linear layer); batch dims of a and b
+    /// are broadcast to y's.
+    /// </summary>
+    void MatMul(BufferView a, BufferView b, BufferView y, BufferView? bias = null);
     /// <summary>
     /// Cross-entropy per row of contiguous <paramref name="logits"/> [N, C] against integer <paramref name="labels"/> [N]
     /// (PyTorch's definition, with optional class <paramref name="weight"/> [C], an ignored label and label smoothing):

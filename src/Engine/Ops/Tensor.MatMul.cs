@@ -64,8 +64,8 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// x @ weight^T + bias, with weight of shape [out, in] as in <c>torch.nn.functional.linear</c>: one op (the bias is
-    /// added in place into the product) and one node, whose backward is two products and a sum.
+    /// x @ weight^T + bias, with weight of shape [out, in] as in <c>torch.nn.functional.linear</c>: one backend op (the bias
+    /// is added as the product's rows are written) and one node, whose backward is two products and a sum.
     /// </summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
@@ -92,8 +92,7 @@ public sealed partial class Tensor
         {
             var transposed = new BufferView(weight.Storage, [weight.shape[1], weight.shape[0]], [weight.strides[1], weight.strides[0]], weight.offset);
             int[] batch = input.shape[..^2];
-            input.Backend.MatMul(input.Buffer, transposed.BroadcastTo([.. batch, weight.shape[1], weight.shape[0]]), y.Buffer);
-            if (bias is not null) input.Backend.Binary(BinaryOp.Add, y.Buffer, bias.Buffer.BroadcastTo(outShape), y.Buffer);
+            input.Backend.MatMul(input.Buffer, transposed.BroadcastTo([.. batch, weight.shape[1], weight.shape[0]]), y.Buffer, bias?.Buffer);
         }
         catch
         {
