@@ -46,14 +46,15 @@ enum DeviceErrorCode
     ERROR_SCATTER_ADD = 4,
     ERROR_ONE_HOT = 5,
     ERROR_DIVISION_BY_ZERO = 6,
+    ERROR_CROSS_ENTROPY = 7,
 };
 
 struct DeviceError
 {
     int code;
     int pad;
-    i64 value;    // the offending index (or dividend)
-    i64 limit;    // the size of the dimension it indexes
+    i64 value;    // the offending index, label or dividend
+    i64 limit;    // the size of the dimension it indexes (the number of classes)
 };
 
 __device__ __forceinline__ void report_error(DeviceError* error, int code, i64 value, i64 limit)

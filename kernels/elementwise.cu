@@ -1,6 +1,6 @@
-// Elementwise ops: unary (UnaryOp), binary with broadcasting (BinaryOp), binary with a scalar, and where.
-// Each op's scalar function matches the CPU backend's definition in Backends/Cpu/ScalarMath.cs.
-// Entry points: <op>_<dtype>, <op>_scalar_<dtype>, where_<condition dtype>_<dtype>.
+// Elementwise ops: unary (UnaryOp) and their fused gradients, binary with broadcasting (BinaryOp), binary with a
+// scalar, and where. Each op's scalar function matches the CPU backend's definition in Backends/Cpu/ScalarMath.cs.
+// Entry points: <op>_<dtype>, <op>_grad_<dtype>, <op>_scalar_<dtype>, where_<condition dtype>_<dtype>.
 #include "common.cuh"
 
 // ---- unary: y = f(x, alpha, beta); alpha and beta parametrise LeakyRelu (slope) and Clamp (bounds) ----
@@ -75,6 +75,76 @@ UNARY_FLOATING(sin, Sin)
 UNARY_FLOATING(cos, Cos)
 UNARY_ALL(sign, Sign)
 UNARY_ALL(clamp, Clamp)
+
+// ---- unary gradients: y = g * op'(x), from `saved` = x, or = op(x) for Exp, Sqrt, Rsqrt, Tanh, Sigmoid -----
+// The CPU backend's ScalarMath.UnaryGradient; 0 * g (not 0) keeps a NaN gradient NaN.
+
+struct NegGrad { template <typename T> __device__ T operator()(T g, T, T, T) const { return -g; } };
+struct AbsGrad
+{
+    template <typename T> __device__ T operator()(T g, T x, T, T) const { return g * (is_nan(x) ? x : x > T(0) ? T(1) : x < T(0) ? T(-1) : T(0)); }
+};
+struct ExpGrad { template <typename T> __device__ T operator()(T g, T y, T, T) const { return g * y; } };
+struct LogGrad { template <typename T> __device__ T operator()(T g, T x, T, T) const { return g / x; } };
+struct SqrtGrad { template <typename T> __device__ T operator()(T g, T y, T, T) const { return g / (y * T(2)); } };
+struct RsqrtGrad { template <typename T> __device__ T operator()(T g, T y, T, T) const { return g * y * y * y * T(-0.5); } };
+struct SquareGrad { template <typename T> __device__ T operator()(T g, T x, T, T) const { return g * x * T(2); } };
+struct TanhGrad { template <typename T> __device__ T operator()(T g, T y, T, T) const { return g * (T(1) - y * y); } };
+struct SigmoidGrad { template <typename T> __device__ T operator()(T g, T y, T, T) const { return g * y * (T(1) - y); } };
+struct ReluGrad { template <typename T> __device__ T operator()(T g, T x, T, T) const { return x > T(0) ? g : T(0) * g; } };
+struct LeakyReluGrad { template <typename T> __device__ T operator()(T g, T x, T slope, T) const { return x > T(0) ? g : g * slope; } };
+struct SoftplusGrad { template <typename T> __device__ T operator()(T g, T x, T, T) const { return g / (T(1) + m_exp(-x)); } };
+struct GeluGrad
+{
+    template <typename T> __device__ T operator()(T g, T x, T, T) const
+    {
+        const T c = T(0.7978845608028654), k = T(0.044715), half = T(0.5);
+        T t = m_tanh(c * (x + k * x * x * x));
+        return g * (half * (T(1) + t) + half * x * (T(1) - t * t) * c * (T(1) + T(3) * k * x * x));
+    }
+};
+struct SinGrad { template <typename T> __device__ T operator()(T g, T x, T, T) const { return g * m_cos(x); } };
+struct CosGrad { template <typename T> __device__ T operator()(T g, T x, T, T) const { return -g * m_sin(x); } };
+struct SignGrad { template <typename T> __device__ T operator()(T g, T, T, T) const { return T(0) * g; } };
+struct ClampGrad
+{
+    template <typename T> __device__ T operator()(T g, T x, T low, T high) const { return x >= low && x <= high ? g : T(0) * g; }
+};
+
+template <typename T, typename Op>
+__device__ __forceinline__ void unary_gradient(i64 n, const Layout& layout, const T* g, const T* saved, T* y, T alpha, T beta, Op op)
+{
+    if (layout.rank == 0)
+        zip_contiguous(n, g, saved, y, [=](T u, T v) { return op(u, v, alpha, beta); });
+    else
+        for_each_strided<3>(n, layout, [&](const i64 (&at)[3]) { y[at[2]] = op(g[at[0]], saved[at[1]], alpha, beta); });
+}
+
+#define UNARY_GRADIENT(name, Op, T, suffix) \
+    extern "C" __global__ void name##_grad_##suffix(i64 n, Layout layout, const T* g, const T* saved, T* y, T alpha, T beta) \
+    { \
+        unary_gradient(n, layout, g, saved, y, alpha, beta, Op()); \
+    } \
+    EXPORT_KERNEL(name##_grad_##suffix)
+#define UNARY_GRADIENT_FLOATING(name, Op) UNARY_GRADIENT(name, Op, float, f32) UNARY_GRADIENT(name, Op, double, f64)
+
+UNARY_GRADIENT_FLOATING(neg, NegGrad)
+UNARY_GRADIENT_FLOATING(abs, AbsGrad)
+UNARY_GRADIENT_FLOATING(exp, ExpGrad)
+UNARY_GRADIENT_FLOATING(log, LogGrad)
+UNARY_GRADIENT_FLOATING(sqrt, SqrtGrad)
+UNARY_GRADIENT_FLOATING(rsqrt, RsqrtGrad)
+UNARY_GRADIENT_FLOATING(square, SquareGrad)
+UNARY_GRADIENT_FLOATING(tanh, TanhGrad)
+UNARY_GRADIENT_FLOATING(sigmoid, SigmoidGrad)
+UNARY_GRADIENT_FLOATING(relu, ReluGrad)
+UNARY_GRADIENT_FLOATING(leakyrelu, LeakyReluGrad)
+UNARY_GRADIENT_FLOATING(softplus, SoftplusGrad)
+UNARY_GRADIENT_FLOATING(gelu, GeluGrad)
+UNARY_GRADIENT_FLOATING(sin, SinGrad)
+UNARY_GRADIENT_FLOATING(cos, CosGrad)
+UNARY_GRADIENT_FLOATING(sign, SignGrad)
+UNARY_GRADIENT_FLOATING(clamp, ClampGrad)
 
 // ---- binary: y = f(a, b); comparisons write 1 or 0 in the operands' dtype -------------------------------
 

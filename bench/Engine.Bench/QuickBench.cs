@@ -9,7 +9,8 @@ namespace Engine.Bench;
 /// <summary>
 /// <c>--quick</c>: the same benchmark classes timed with a Stopwatch instead of BenchmarkDotNet, for a check in
 /// seconds. Each case is warmed up, then timed in samples of enough calls to last about 2 ms; the table shows
-/// the median sample and the throughput from its <see cref="ThroughputAttribute"/>. Arguments: glob patterns
+/// the median sample (per operation, for <c>OperationsPerInvoke</c>) and the throughput from its
+/// <see cref="ThroughputAttribute"/>. Arguments: glob patterns
 /// over <c>Namespace.Class.Method</c> like BenchmarkDotNet's, bare or after <c>--filter</c>.
 /// The run happens in a child process with tiered compilation off: with it on, code reached only a few
 /// times (one call per worker thread per op) stays unoptimised for the first second or so, which made a
@@ -46,6 +47,7 @@ public static class QuickBench
                 {
                     if (count == 0) Console.WriteLine($"{"Benchmark",-48} {"Median",12} {"GFLOP/s",9} {"GB/s",9} {"Calls",9}");
                     var (median, calls) = Measure(method.CreateDelegate<Action>(instance));
+                    median /= method.GetCustomAttribute<BenchmarkAttribute>()!.OperationsPerInvoke;
                     var throughput = ThroughputAttribute.Of(method);
                     double work = throughput?.Work(name => type.GetProperty(name)!.GetValue(instance)) ?? 0;
                     string Rate(WorkUnit unit) => throughput?.Unit == unit

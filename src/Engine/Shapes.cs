@@ -38,6 +38,7 @@ internal static class Shapes
     /// <summary>NumPy broadcasting of two shapes; throws naming <paramref name="op"/> and both shapes.</summary>
     public static int[] Broadcast(string op, int[] a, int[] b)
     {
+        if (ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b)) return a;
         int rank = Math.Max(a.Length, b.Length);
         var result = new int[rank];
         for (int i = 0; i < rank; i++)
@@ -50,6 +51,16 @@ internal static class Shapes
             result[i] = da == 1 ? db : da;
         }
         return result;
+    }
+
+    /// <summary>True when <paramref name="source"/> broadcasts to exactly <paramref name="target"/> (only its size-1 and missing dims grow).</summary>
+    public static bool BroadcastsTo(int[] source, int[] target)
+    {
+        int pad = target.Length - source.Length;
+        if (pad < 0) return false;
+        for (int i = 0; i < source.Length; i++)
+            if (source[i] != 1 && source[i] != target[i + pad]) return false;
+        return true;
     }
 
     /// <summary>Maps a possibly negative axis into [0, rank); throws naming the op.</summary>

@@ -1,5 +1,3 @@
-using Engine.Ops;
-
 namespace Engine;
 
 public sealed partial class Tensor
@@ -11,7 +9,7 @@ public sealed partial class Tensor
     public Tensor To(Device device)
     {
         ThrowIfDisposed();
-        if (device == Device) return Identity("To");
+        if (device == Device) return IdentityView("To");
         var y = Empty(shape, DType, device);
         using (var source = IsContiguous ? Alias(registerInScope: false) : ContiguousAs(DType))
         {
@@ -23,9 +21,12 @@ public sealed partial class Tensor
                 default: Transfer<long>(source, y); break;
             }
         }
-        if (!DType.IsFloating()) return y;
-        var from = Device;
-        return y.Record("To", [this], [], (g, _) => [g.To(from)]);
+        if (DType.IsFloating() && Autodiff.Tape.WantsAny(this))
+        {
+            var from = Device;
+            Autodiff.Tape.Record("To", y, [this], [], (g, _) => [g.To(from)]);
+        }
+        return y;
     }
 
     /// <summary>Copies the contiguous <paramref name="source"/> into the fresh <paramref name="target"/> on another device.</summary>

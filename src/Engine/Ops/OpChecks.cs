@@ -37,13 +37,3 @@ internal static class OpChecks
 
     public static string Describe(Tensor x) => $"{Shapes.Format(x.Dims)} {x.DType} on {x.Device}";
 }
-
-/// <summary>Records an op's output on the active tapes; ops call it after computing the forward value.</summary>
-internal static class Recording
-{
-    public static Tensor Record(this Tensor output, string name, Tensor[] inputs, Tensor[] saved, Autodiff.BackwardRule rule)
-    {
-        if (Autodiff.Tape.IsRecording) Autodiff.Tape.Record(name, output, inputs, saved, rule);
-        return output;
-    }
-}

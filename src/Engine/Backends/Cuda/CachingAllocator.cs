@@ -9,9 +9,10 @@ namespace Engine.Backends.Cuda;
 /// segments of their own rounded to 2 MiB. Each pool keeps its free blocks ordered by size, a request takes the
 /// smallest that fits and splits off the rest, and a freed block merges with free neighbours of its segment.
 /// All work on the device is queued on its one stream, so a block freed while kernels that use it are still
-/// queued can be handed out at once: whatever its next owner queues runs after them. Freeing never calls the
-/// driver (it is safe from any thread); native memory goes back only in <see cref="EmptyCache"/>, and when the
-/// device is full, after which the allocation is retried once.
+/// queued can be handed out at once: whatever its next owner queues runs after them. Freeing calls no driver
+/// function unless a <see cref="CacheLimit"/> is set; native memory goes back in <see cref="EmptyCache"/>, when
+/// the device is full (after which the allocation is retried once), and beyond the cache limit. Storages whose
+/// finalizers ran are reclaimed at the next allocation or counter read, on a user thread, and counted.
 /// </summary>
 internal sealed class CachingAllocator : IMemoryStats
 {
@@ -26,6 +27,7 @@ internal sealed class CachingAllocator : IMemoryStats
     private readonly Dictionary<ulong, Block> allocated = [];
     private readonly Lock gate = new();
     private long bytesInUse, peakBytesInUse, bytesReserved, allocationCount, nativeAllocationCount;
+    private long finalizedCount, bytesFreedByFinalizer, cacheLimit = long.MaxValue;
 
     /// <param name="driver">The device's memory.</param>
     /// <param name="device">The device, for messages.</param>
@@ -37,17 +39,38 @@ internal sealed class CachingAllocator : IMemoryStats
         this.poison = poison;
     }
 
-    public long BytesInUse => Interlocked.Read(ref bytesInUse);
-    public long PeakBytesInUse => Interlocked.Read(ref peakBytesInUse);
-    public long BytesReserved => Interlocked.Read(ref bytesReserved);
-    public long AllocationCount => Interlocked.Read(ref allocationCount);
-    public long NativeAllocationCount => Interlocked.Read(ref nativeAllocationCount);
+    public long BytesInUse => Read(ref bytesInUse);
+    public long PeakBytesInUse => Read(ref peakBytesInUse);
+    public long BytesReserved => Read(ref bytesReserved);
+    public long AllocationCount => Read(ref allocationCount);
+    public long NativeAllocationCount => Read(ref nativeAllocationCount);
+    public long FinalizedCount => Read(ref finalizedCount);
+    public long BytesFreedByFinalizer => Read(ref bytesFreedByFinalizer);
+
+    /// <summary>
+    /// Most bytes kept in wholly free segments; beyond it, freeing returns free segments to the device, which waits
+    /// for the device's queued work. Unlimited by default, as device memory serves nothing else (PyTorch's choice).
+    /// </summary>
+    public long CacheLimit
+    {
+        get => Read(ref cacheLimit);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            lock (gate)
+            {
+                cacheLimit = value;
+                TrimToLimit();
+            }
+        }
+    }
 
     /// <summary>Size of the block that serves a request of <paramref name="bytes"/>.</summary>
     public static long BlockSize(long bytes) => Math.Max(Granule, (bytes + Granule - 1) / Granule * Granule);
 
     public ulong Allocate(long bytes)
     {
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
         long size = BlockSize(bytes);
         bool small = size <= SmallLimit;
         Block block;
@@ -87,18 +110,34 @@ internal sealed class CachingAllocator : IMemoryStats
                 block.Absorb(next);
             }
             pool.Add(block);
+            if (block.Previous is null && block.Next is null) TrimToLimit();
+        }
+    }
+
+    /// <summary>Frees a block whose storage was finalized without being released, and counts it.</summary>
+    public void FreeAbandoned(ulong address)
+    {
+        long size;
+        lock (gate) size = allocated.TryGetValue(address, out var block) ? block.Size : 0;
+        Free(address);
+        lock (gate)
+        {
+            finalizedCount++;
+            bytesFreedByFinalizer += size;
         }
     }
 
     public void ResetPeak()
     {
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
         lock (gate) peakBytesInUse = bytesInUse;
     }
 
     /// <summary>Waits for the device, then returns every wholly free segment to it.</summary>
     public void EmptyCache()
     {
-        lock (gate) ReleaseFreeSegments();
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
+        lock (gate) ReleaseFreeSegments(long.MaxValue);
     }
 
     private static Block? BestFit(SortedSet<Block> pool, long size)
@@ -114,7 +153,7 @@ internal sealed class CachingAllocator : IMemoryStats
         long segment = small ? SegmentGranule : (size + SegmentGranule - 1) / SegmentGranule * SegmentGranule;
         if (!driver.TryAllocate(segment, out ulong address))
         {
-            ReleaseFreeSegments();
+            ReleaseFreeSegments(long.MaxValue);
             if (!driver.TryAllocate(segment, out address))
                 throw new CudaOutOfMemoryException(
                     $"{device}: out of memory allocating {Format(requested)} ({Format(segment)} as a new segment); {Format(bytesInUse)} in use by tensors, " +
@@ -128,16 +167,36 @@ internal sealed class CachingAllocator : IMemoryStats
         return block;
     }
 
-    private void ReleaseFreeSegments()
+    /// <summary>Bytes in wholly free segments.</summary>
+    private long CachedSegmentBytes() =>
+        smallFree.Concat(largeFree).Where(b => b.Previous is null && b.Next is null).Sum(b => b.Size);
+
+    private void TrimToLimit()
+    {
+        if (cacheLimit == long.MaxValue) return;
+        long excess = CachedSegmentBytes() - cacheLimit;
+        if (excess > 0) ReleaseFreeSegments(excess);
+    }
+
+    /// <summary>Waits for the device, then returns wholly free segments, largest first, until <paramref name="bytes"/> are returned.</summary>
+    private void ReleaseFreeSegments(long bytes)
     {
         driver.Synchronize();
-        foreach (var pool in new[] { smallFree, largeFree })
-            foreach (var block in pool.Where(b => b.Previous is null && b.Next is null).ToArray())
-            {
-                pool.Remove(block);
-                driver.Free(block.Address);
-                bytesReserved -= block.Size;
-            }
+        var segments = smallFree.Concat(largeFree).Where(b => b.Previous is null && b.Next is null).OrderByDescending(b => b.Size).ToArray();
+        foreach (var block in segments)
+        {
+            if (bytes <= 0) return;
+            (block.Small ? smallFree : largeFree).Remove(block);
+            driver.Free(block.Address);
+            bytesReserved -= block.Size;
+            bytes -= block.Size;
+        }
+    }
+
+    private static long Read(ref long counter)
+    {
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
+        return Interlocked.Read(ref counter);
     }
 
     private static string Format(long bytes) => bytes switch

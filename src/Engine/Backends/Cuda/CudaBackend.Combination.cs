@@ -17,13 +17,27 @@ internal sealed unsafe partial class CudaBackend
 
     /// <summary>
     /// y = x0 + sum c_i x_i in one pass per 16 terms (later passes add to y in place); strided operands are
-    /// first copied to contiguous temporaries.
+    /// first copied to contiguous temporaries, a strided y is written through one. y may be x0 itself (the op
+    /// layer passes no other overlap).
     /// </summary>
     public void LinearCombination(BufferView x0, ReadOnlySpan<double> coefficients, ReadOnlySpan<BufferView> xs, BufferView y)
     {
         long n = y.Count;
         if (n == 0) return;
-        if (!y.IsContiguous) throw new ArgumentException($"LinearCombination: the output on {Device} must be contiguous");
+        if (!y.IsContiguous)
+        {
+            var result = Temporary(y.DType, y.Shape);
+            try
+            {
+                LinearCombination(x0, coefficients, xs, result);
+                Copy(result, y);
+            }
+            finally
+            {
+                result.Storage.Release();
+            }
+            return;
+        }
         var temporaries = new List<Storage>();
         try
         {

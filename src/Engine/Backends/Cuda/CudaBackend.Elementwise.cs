@@ -25,6 +25,29 @@ internal sealed unsafe partial class CudaBackend
         Launch(KernelNames.Elementwise, KernelNames.Of(op, x.DType), launch.Elementwise(n), arguments);
     }
 
+    public void UnaryGradient(UnaryOp op, BufferView g, BufferView saved, BufferView y, double alpha, double beta)
+    {
+        long n = y.Count;
+        if (n == 0) return;
+        var arguments = new KernelArguments();
+        arguments.Add(n);
+        arguments.Add(KernelLayout.Of(y.Shape, g, saved, y));
+        arguments.Add(Address(g));
+        arguments.Add(Address(saved));
+        arguments.Add(Address(y));
+        if (y.DType == DType.F32)
+        {
+            arguments.Add((float)alpha);
+            arguments.Add((float)beta);
+        }
+        else
+        {
+            arguments.Add(alpha);
+            arguments.Add(beta);
+        }
+        Launch(KernelNames.Elementwise, KernelNames.Of(op, "grad", y.DType), launch.Elementwise(n), arguments);
+    }
+
     public void Binary(BinaryOp op, BufferView a, BufferView b, BufferView y)
     {
         long n = y.Count;

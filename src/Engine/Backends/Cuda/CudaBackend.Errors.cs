@@ -14,6 +14,7 @@ internal sealed unsafe partial class CudaBackend
         ScatterAdd = 4,
         OneHot = 5,
         DivisionByZero = 6,
+        CrossEntropy = 7,
     }
 
     /// <summary>kernels/common.cuh's DeviceError: the first error a kernel reported since the last check.</summary>
@@ -48,6 +49,8 @@ internal sealed unsafe partial class CudaBackend
         string where = $"(reported by {Device} at the first synchronisation after the kernel ran)";
         if (record.Code == DeviceErrorCode.DivisionByZero)
             throw new DivideByZeroException($"Div: integer division of {record.Value} by zero {where}");
+        if (record.Code == DeviceErrorCode.CrossEntropy)
+            throw new IndexOutOfRangeException($"CrossEntropy: label {record.Value} is outside [0, {record.Limit}) and is not the ignored index {where}");
         throw new IndexOutOfRangeException($"{record.Code}: index {record.Value} is out of range for a dimension of size {record.Limit} {where}");
     }
 }

@@ -39,6 +39,8 @@ internal sealed unsafe partial class CudaBackend : IBackend
 
     public void Free(Storage storage) => allocator.Free((ulong)(long)storage.Pointer);
 
+    public void FreeAbandoned(Storage storage) => allocator.FreeAbandoned((ulong)(long)storage.Pointer);
+
     public void Upload<T>(ReadOnlySpan<T> source, Storage destination) where T : unmanaged
     {
         CheckElementType<T>(destination.DType, "Upload");

@@ -42,7 +42,9 @@ internal unsafe struct KernelLayout
         layout.Rank = dims.Length;
         for (int d = 0; d < dims.Length; d++)
         {
-            layout.Dims[d] = dims[d];
+            if (dims[d] > int.MaxValue)
+                throw new NotSupportedException($"CUDA kernels index dimensions of at most {int.MaxValue} elements; shape {Shapes.Format(shape)} merges into one of {dims[d]}");
+            layout.Dims[d] = (int)dims[d];
             for (int k = 0; k < merged.Length; k++) layout.Strides[k * MaxRank + d] = merged[k][d];
         }
         return layout;

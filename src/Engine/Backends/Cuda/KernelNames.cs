@@ -13,6 +13,7 @@ internal static class KernelNames
     public const string Softmax = "softmax";
     public const string Combination = "combination";
     public const string Index = "index";
+    public const string Loss = "loss";
 
     public static string Suffix(DType dtype) => dtype switch
     {
