@@ -98,6 +98,45 @@ public class CachingAllocatorTests
         Assert.Equal(6 << 20, allocator.BytesInUse);
     }
 
+    /// <summary>A cache limit returns free segments beyond it as soon as they are freed.</summary>
+    [Fact]
+    public void ACacheLimitReturnsFreeSegments()
+    {
+        using var device = new PrivateDevice(64 << 20);
+        var allocator = device.Allocator;
+        var blocks = Enumerable.Range(0, 4).Select(_ => allocator.Allocate(4 << 20)).ToArray();
+        allocator.CacheLimit = 8 << 20;
+        foreach (var block in blocks) allocator.Free(block);
+        Assert.Equal(8 << 20, allocator.BytesReserved);
+        allocator.CacheLimit = 0;
+        Assert.Equal(0, allocator.BytesReserved);
+        Expect.Throws<ArgumentOutOfRangeException>(() => allocator.CacheLimit = -1);
+    }
+
+    /// <summary>Device tensors nobody disposed are reclaimed after their finalizers ran, and counted.</summary>
+    [Fact]
+    public void AbandonedTensorsAreReclaimedAndCounted()
+    {
+        var device = CudaTest.Device;
+        long finalized = Stats.FinalizedCount, freed = Stats.BytesFreedByFinalizer, inUse = Stats.BytesInUse;
+        Abandon(device);
+        for (int i = 0; i < 10 && Stats.FinalizedCount == finalized; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.Equal(finalized + 1, Stats.FinalizedCount);
+        Assert.Equal(freed + CachingAllocator.BlockSize(4000), Stats.BytesFreedByFinalizer);
+        Assert.Equal(inUse, Stats.BytesInUse);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Abandon(Device device)
+    {
+        var leaked = Tensor.Zeros([1000], DType.F32, device);
+        TensorScope.Detach(leaked);
+    }
+
     [Fact]
     public void AnImpossibleTensorSaysHowMuchWasAsked()
     {

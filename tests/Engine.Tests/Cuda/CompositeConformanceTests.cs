@@ -12,6 +12,15 @@ public class CompositeConformanceTests
 {
     public static TheoryData<DType, Layout> FloatingCases() => Sample.InEveryLayout(Sample.FloatTypes);
 
+    public static TheoryData<DType, Layout> WritableCases()
+    {
+        var data = new TheoryData<DType, Layout>();
+        foreach (var dtype in Sample.FloatTypes)
+            foreach (var layout in Sample.Layouts.Where(l => l != Layout.Expanded))
+                data.Add(dtype, layout);
+        return data;
+    }
+
     /// <summary>0 to 20 terms: more than the kernel's 16 per pass, strided terms copied first.</summary>
     [Theory]
     [MemberData(nameof(FloatingCases))]
@@ -27,6 +36,27 @@ public class CompositeConformanceTests
             Conformance.Check($"LinearCombination of {terms} terms {dtype} {layout}", t => Tensor.LinearCombination(t[0], c, t[1..]),
                 DeviceTol.Accumulated(dtype), [x0, .. xs]);
         }
+    }
+
+    /// <summary>
+    /// The in-place form: into x0 itself (y += sum c_i x_i), into a strided view, and into one of the terms. Not into an
+    /// expanded view, whose elements share memory, so the result depends on the order of the writes.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WritableCases))]
+    public void LinearCombinationIntoAnOutputMatchesTheCpu(DType dtype, Layout layout)
+    {
+        using var scope = TensorScope.Begin();
+        var (x0, _) = Sample.Make(3600, [19, 23], dtype, layout);
+        var (x1, _) = Sample.Make(3601, [19, 23], dtype, Layout.Transposed);
+        var (x2, _) = Sample.Make(3602, [19, 23], dtype, Layout.Contiguous);
+        double[] c = [0.5, -1.25];
+        Conformance.CheckForward($"LinearCombination into x0 {dtype} {layout}",
+            t => Tensor.LinearCombination(t[0], c, [t[1], t[2]], output: t[0]).Clone(), DeviceTol.Elementwise(dtype), x0, x1, x2);
+        Conformance.CheckForward($"LinearCombination into a term {dtype} {layout}",
+            t => Tensor.LinearCombination(t[0], c, [t[1], t[2]], output: t[2]).Clone(), DeviceTol.Elementwise(dtype), x0, x1, x2);
+        Conformance.CheckForward($"LinearCombination into a strided view {dtype} {layout}",
+            t => Tensor.LinearCombination(t[0], c, [t[1], t[2]], output: t[1]).Clone(), DeviceTol.Elementwise(dtype), x0, x1, x2);
     }
 
     public static TheoryData<DType, Layout> AllCases() => Sample.InEveryLayout(Sample.AllTypes);

@@ -28,6 +28,7 @@ public class DeviceErrorTests
             ("IndexAdd", () => x.IndexAdd(1, Tensor.From(new[] { 9 }).To(device), Tensor.Ones([3, 1], DType.F32, device)), "index 9"),
             ("ScatterAdd", () => x.ScatterAdd(0, Tensor.From(new long[,] { { 5 } }).To(device), Tensor.Ones([1, 1], DType.F32, device)), "index 5"),
             ("OneHot", () => Tensor.OneHot(Tensor.From(new long[] { 1, 10 }).To(device), 10), "index 10 is out of range for a dimension of size 10"),
+            ("CrossEntropy", () => Functional.CrossEntropy(x, Tensor.From(new[] { 1, 4, 0 }).To(device)), "label 4 is outside [0, 4)"),
         ];
         foreach (var (op, run, index) in cases)
         {

@@ -55,6 +55,30 @@ public class SoftmaxConformanceTests
         Conformance.Check($"CrossEntropy {dtype} {labelType} {layout}", t => Functional.CrossEntropy(t[0], t[1]), DeviceTol.Accumulated(dtype), logits, labels);
     }
 
+    /// <summary>Class weights, an ignored label and label smoothing, with each reduction.</summary>
+    [Theory]
+    [InlineData(DType.F32)]
+    [InlineData(DType.F64)]
+    public void CrossEntropyOptionsMatchTheCpu(DType dtype)
+    {
+        using var scope = TensorScope.Begin();
+        var (logits, _) = Sample.Make(1610, [53, 300], dtype, Layout.Contiguous, -4, 4);
+        // Contiguous: the CPU backend reads the weight as contiguous whatever its strides (a strided one gives NaN there).
+        var (weight, _) = Sample.Make(1611, [300], dtype, Layout.Contiguous, 0.5, 2);
+        var labels = Tensor.From(Enumerable.Range(0, 53).Select(i => i % 7 == 0 ? -100L : i * 37 % 300).ToArray());
+        var fewLabels = Tensor.From(Enumerable.Range(0, 53).Select(i => i % 5).ToArray());
+        foreach (var reduction in Enum.GetValues<Reduction>())
+            foreach (double smoothing in new[] { 0.0, 0.1 })
+            {
+                Conformance.Check($"CrossEntropy {dtype} weighted, smoothing {smoothing}, {reduction}",
+                    t => Functional.CrossEntropy(t[0], t[1], t[2], labelSmoothing: smoothing, reduction: reduction), DeviceTol.Accumulated(dtype),
+                    logits, labels, weight);
+                Conformance.Check($"CrossEntropy {dtype} ignoring label 3, smoothing {smoothing}, {reduction}",
+                    t => Functional.CrossEntropy(t[0], t[1], ignoreIndex: 3, labelSmoothing: smoothing, reduction: reduction),
+                    DeviceTol.Accumulated(dtype), logits, fewLabels);
+            }
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void MseLossMatchesTheCpu(DType dtype, Layout layout)
