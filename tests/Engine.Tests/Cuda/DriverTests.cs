@@ -76,7 +76,8 @@ public class DriverTests
     }
 
     private static readonly string[] Modules =
-        [KernelNames.Elementwise, KernelNames.Creation, KernelNames.Random, KernelNames.Reduce, KernelNames.Softmax, KernelNames.Combination, KernelNames.Index];
+        [KernelNames.Elementwise, KernelNames.Creation, KernelNames.Random, KernelNames.Reduce, KernelNames.Softmax, KernelNames.Combination, KernelNames.Index,
+         KernelNames.Loss];
 
     [Fact]
     public void NvrtcFailuresShowTheCompileLog()
@@ -101,6 +102,7 @@ public class DriverTests
                 KernelNames.Reduce => "argmax_rows_i64",
                 KernelNames.Softmax => "softmax_columns_f32",
                 KernelNames.Combination => "linear_combination_f64",
+                KernelNames.Loss => "cross_entropy_grad_f32",
                 _ => "scatter_add_i32",
             }));
     }
