@@ -10,7 +10,7 @@ namespace Engine.Ode;
 /// var states = solution.States;   // [times, ...z0.shape]
 /// </code>
 /// f is any tensor code (closing over parameters); t reaches it as a 0-dimensional tensor of the state's
-/// dtype. Times may increase or decrease (integration backwards in time). Under an active
+/// dtype, valid during the call. Times may increase or decrease (integration backwards in time). Under an active
 /// <see cref="Tape"/> the solve is differentiated as <see cref="OdeOptions.Gradient"/> says.
 /// </summary>
 public static class Ode

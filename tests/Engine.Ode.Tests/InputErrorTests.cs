@@ -46,6 +46,14 @@ public class InputErrorTests
     }
 
     [Fact]
+    public void HugeFiniteStatesAreNotMistakenForNaN()
+    {
+        using var scope = TensorScope.Begin();
+        var solution = Ode.Solve(Decay, Tensor.From(new[] { 1e300, -1e300 }), Times(0, 1), new OdeOptions { Solver = Solvers.Rk4, Steps = 4 });
+        Assert.All(solution.States.ToArray<double>(), v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
     public void NaNDuringFixedStepsNamesTheStep()
     {
         using var scope = TensorScope.Begin();
