@@ -48,13 +48,13 @@ internal sealed class AdaptiveIntegrator
             if (accepted + rejected >= options.MaxSteps)
                 throw new OdeSolverException(
                     $"Ode.Solve: reached MaxSteps = {options.MaxSteps} at t = {Describe.Number(t)} before t = {Describe.Number(end)} " +
-                    $"(h = {Describe.Number(h)}, last error ratio {Describe.Number(lastError)}); raise MaxSteps or loosen Rtol/Atol, the problem may be stiff",
+                    $"(h = {Describe.Number(h)}, last error norm {Describe.Number(lastError)}); raise MaxSteps or loosen Rtol/Atol, the problem may be stiff",
                     t, h, lastError);
             if (direction * (t + h - end) >= 0) h = end - t;
             if (Math.Abs(h) <= 10 * UnitRoundoff * Math.Max(Math.Abs(t), span))
                 throw new OdeSolverException(
                     $"Ode.Solve: step size underflow at t = {Describe.Number(t)}: h = {Describe.Number(h)} is too small to advance t " +
-                    $"(last error ratio {Describe.Number(lastError)})" +
+                    $"(last error norm {Describe.Number(lastError)})" +
                     (double.IsFinite(lastError) ? "; the solution may blow up here" : $"; f returned NaN or infinite values near t = {Describe.Number(t)}"),
                     t, h, lastError);
             double t1 = h == end - t ? end : t + h;

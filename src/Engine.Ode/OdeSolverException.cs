@@ -20,6 +20,9 @@ public sealed class OdeSolverException : Exception
     /// <summary>The step size it was trying.</summary>
     public double StepSize { get; }
 
-    /// <summary>The scaled error norm of the last attempted adaptive step (accepted when at most 1); NaN for fixed steps.</summary>
+    /// <summary>
+    /// The error norm of the last attempted adaptive step, scaled by the tolerances (the step is accepted when
+    /// it is at most 1); NaN for fixed steps and when no step was attempted.
+    /// </summary>
     public double ErrorNorm { get; }
 }

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Engine.Ode.Tests;
 
-/// <summary>Bad input and failing solves: each error says what was wrong and where (t, h, the error ratio, shapes, indices).</summary>
+/// <summary>Bad input and failing solves: each error says what was wrong and where (t, h, the error norm, shapes, indices).</summary>
 public class InputErrorTests
 {
     private static Tensor Times(params double[] values) => Tensor.From(values);
@@ -70,7 +70,7 @@ public class InputErrorTests
         using var scope = TensorScope.Begin();
         var error = Expect.Throws<OdeSolverException>(
             () => Ode.Solve((t, z) => t.Item<double>() > 0.5 ? z * double.NaN : -z, Tensor.From(new[] { 1.0 }), Times(0, 1)),
-            "step size underflow", "error ratio NaN", "f returned NaN or infinite values near t = 0.5");
+            "step size underflow", "last error norm NaN", "f returned NaN or infinite values near t = 0.5");
         Assert.InRange(error.Time, 0.5 - 1e-9, 0.5);
         Assert.True(double.IsNaN(error.ErrorNorm));
     }
@@ -92,7 +92,7 @@ public class InputErrorTests
         using var scope = TensorScope.Begin();
         var error = Expect.Throws<OdeSolverException>(
             () => Ode.Solve(Decay, Tensor.From(new[] { 1.0 }), Times(0, 100), new OdeOptions { MaxSteps = 5 }),
-            "reached MaxSteps = 5 at t = ", "before t = 100", "h = ", "last error ratio");
+            "reached MaxSteps = 5 at t = ", "before t = 100", "h = ", "last error norm");
         Assert.True(error.Time > 0 && error.Time < 100 && error.StepSize > 0);
         Expect.Throws<ArgumentException>(
             () => Ode.Solve(Decay, Tensor.From(new[] { 1.0 }), Times(0, 1), new OdeOptions { Solver = Solvers.Rk4, StepSize = 1e-3, MaxSteps = 10 }),
