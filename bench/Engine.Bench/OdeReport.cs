@@ -7,8 +7,8 @@ namespace Engine.Bench;
 
 /// <summary>
 /// <c>--ode</c>: the MLP neural ODE (<see cref="MlpOde"/>) with RK4 in 100 steps and dopri5 at rtol 1e-5: median
-/// time of one field evaluation, of the forward solve (and the share of it spent in the field) and of forward
-/// plus backward (Direct), function evaluations and steps, the peak
+/// wall and CPU time of one field evaluation, of the forward solve (and the share of it spent in the field) and
+/// of forward plus backward (Direct), function evaluations and steps, the peak
 /// bytes in use above the starting point during each, and the bytes the tape holds after the forward solve.
 /// Runs with tiered compilation off (<see cref="Untiered"/>); the thread count is Environment.ProcessorCount
 /// (set <c>DOTNET_PROCESSOR_COUNT=1</c> for one thread).
@@ -23,38 +23,48 @@ public static class OdeReport
         Console.WriteLine($"MLP ODE 2-{MlpOde.Hidden}-2 tanh, batch {MlpOde.Batch}, F32, t in [0, 1]; {Environment.ProcessorCount} thread(s), " +
             $"median of {Samples} after {Warmup} warm-up calls");
         using var ode = new MlpOde();
-        double field = Median(ode.EvaluateField);
-        Console.WriteLine($"One evaluation of the field: {field * 1000:F1} us");
-        Console.WriteLine($"{"Case",-8} {"Forward",10} {"in f",6} {"Fwd+bwd",10} {"NFE",5} {"Steps",9} {"Peak fwd",10} {"Peak f+b",10} {"Tape",10}");
+        var field = Median(ode.EvaluateField);
+        Console.WriteLine($"One evaluation of the field: {field.Wall * 1000:F1} us wall, {field.Cpu * 1000:F1} us CPU");
+        Console.WriteLine($"{"Case",-8} {"Forward",10} {"CPU",10} {"in f",6} {"Fwd+bwd",10} {"CPU",10} {"NFE",5} {"Steps",7} {"Peak fwd",10} {"Peak f+b",10} {"Tape",10}");
         foreach (var (name, options) in new[] { ("rk4", MlpOde.Rk4), ("dopri5", MlpOde.Dopri5) })
         {
-            double forward = Median(() => ode.Forward(options));
-            double both = Median(() => ode.ForwardBackward(options));
+            var forward = Median(() => ode.Forward(options));
+            var both = Median(() => ode.ForwardBackward(options));
             var stats = ode.Forward(options);
             long peakForward = Peak(() => ode.Forward(options));
             long tape = 0;
             long peakBoth = Peak(() => ode.ForwardBackward(options, held => tape = held));
-            string inField = (100 * stats.ForwardEvaluations * field / forward).ToString("F0", CultureInfo.InvariantCulture) + "%";
-            Console.WriteLine($"{name,-8} {Ms(forward),10} {inField,6} {Ms(both),10} {stats.ForwardEvaluations,5} {$"{stats.AcceptedSteps}/{stats.RejectedSteps}",9} " +
-                $"{Mb(peakForward),10} {Mb(peakBoth),10} {Mb(tape),10}");
+            string inField = (100 * stats.ForwardEvaluations * field.Cpu / forward.Cpu).ToString("F0", CultureInfo.InvariantCulture) + "%";
+            Console.WriteLine($"{name,-8} {Ms(forward.Wall),10} {Ms(forward.Cpu),10} {inField,6} {Ms(both.Wall),10} {Ms(both.Cpu),10} " +
+                $"{stats.ForwardEvaluations,5} {$"{stats.AcceptedSteps}/{stats.RejectedSteps}",7} {Mb(peakForward),10} {Mb(peakBoth),10} {Mb(tape),10}");
         }
-        Console.WriteLine("in f: share of the forward time spent evaluating the field (NFE x one evaluation); Steps: accepted/rejected;");
-        Console.WriteLine("Peak: peak bytes in use above the start of the call; Tape: bytes the tape holds after the forward solve.");
+        Console.WriteLine("CPU: process CPU time per call (all threads; on one thread it is the time the call took when it ran,");
+        Console.WriteLine("  robust to other load on the machine); in f: share of the forward CPU time spent in the field (NFE x one");
+        Console.WriteLine("  evaluation); Steps: accepted/rejected; Peak: peak bytes in use above the start of the call; Tape: bytes");
+        Console.WriteLine("  the tape holds after the forward solve.");
         return 0;
     }
 
-    private static double Median(Action action)
+    /// <summary>Median wall time and median process CPU time of one call, in ms.</summary>
+    private static (double Wall, double Cpu) Median(Action action)
     {
         for (int i = 0; i < Warmup; i++) action();
-        var times = new double[Samples];
+        var wall = new double[Samples];
+        var cpu = new double[Samples];
+        var process = Process.GetCurrentProcess();
         for (int i = 0; i < Samples; i++)
         {
+            process.Refresh();
+            var cpuStart = process.TotalProcessorTime;
             long start = Stopwatch.GetTimestamp();
             action();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            wall[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            process.Refresh();
+            cpu[i] = (process.TotalProcessorTime - cpuStart).TotalMilliseconds;
         }
-        Array.Sort(times);
-        return times[Samples / 2];
+        Array.Sort(wall);
+        Array.Sort(cpu);
+        return (wall[Samples / 2], cpu[Samples / 2]);
     }
 
     private static long Peak(Action action)
