@@ -36,6 +36,11 @@ public sealed partial class Tensor
                 y.Dispose();
                 throw;
             }
+            finally
+            {
+                GC.KeepAlive(x0);
+                GC.KeepAlive(xs);
+            }
             return y.Record("LinearCombination", [x0, .. xs], [], LinearCombinationRule(c));
         }
         OpChecks.Compatible(name, x0, output);

@@ -22,6 +22,10 @@ public sealed partial class Tensor
             kept.Dispose();
             throw;
         }
+        finally
+        {
+            GC.KeepAlive(this);
+        }
         var y = keepDim ? kept : kept.DropAxes(dims);
         if (DType.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordReduce(op, name, y, dims, keptShape);
         return y;
@@ -263,6 +267,10 @@ public sealed partial class Tensor
         {
             kept.Dispose();
             throw;
+        }
+        finally
+        {
+            GC.KeepAlive(this);
         }
         return keepDim ? kept : kept.DropAxes([dim]);
     }
