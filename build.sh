@@ -29,6 +29,7 @@ run_tests() {
   log=$(mktemp)
   export ENGINE_CUDA_EMULATOR="${ENGINE_CUDA_EMULATOR:-1}"
   set +e
+  # Runs every test project of the solution; the closing "total/failed/succeeded/skipped" block sums them all.
   dotnet test --solution Engine.sln -c Release --no-build 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e

@@ -9,6 +9,7 @@ namespace Engine.Bench;
 /// (output allocation, scope registration, recording) is the cost. A neural ODE makes thousands of such ops per
 /// solve. Each call runs 1,000 adds in one scope; the time shown is per add.
 /// </summary>
+[MemoryDiagnoser]
 public class SmallOpBenchmarks
 {
     private const int Ops = 1000;

@@ -7,6 +7,11 @@ namespace Engine.Autodiff;
 /// </summary>
 internal sealed class GradIdentity
 {
+    [ThreadStatic] private static int created;
+
+    /// <summary>A cheap, well-spread hash: hashing an object by address costs a header update on first use.</summary>
+    public readonly int Hash = ++created * -1640531535;
+
     /// <summary>Set by the user on leaves (parameters, inputs): every tape tracks this value.</summary>
     public bool RequiresGrad;
 
@@ -21,4 +26,14 @@ internal sealed class GradIdentity
 
     /// <summary>True once the user's handle (not an internal alias) was disposed: its gradient has no owner left.</summary>
     public bool OwnerDisposed;
+}
+
+/// <summary>Reference equality with <see cref="GradIdentity.Hash"/> for the backward pass's maps and sets.</summary>
+internal sealed class IdentityComparer : IEqualityComparer<GradIdentity>
+{
+    public static IdentityComparer Instance { get; } = new();
+
+    public bool Equals(GradIdentity? x, GradIdentity? y) => ReferenceEquals(x, y);
+
+    public int GetHashCode(GradIdentity obj) => obj.Hash;
 }

@@ -59,7 +59,7 @@ public sealed partial class Tape
     {
         ThrowIfDisposed();
         var leaves = new List<GradIdentity>();
-        var seen = new HashSet<GradIdentity>(ReferenceEqualityComparer.Instance);
+        var seen = new HashSet<GradIdentity>(IdentityComparer.Instance);
         foreach (var node in nodes)
             foreach (var input in node.Inputs)
                 if (input.Id is { RequiresGrad: true, OwnerDisposed: false } id && seen.Add(id)) leaves.Add(id);
@@ -92,8 +92,8 @@ public sealed partial class Tape
     private Tensor?[] Backpropagate(Tensor[] outputs, Tensor?[] cotangents, GradIdentity[] inputs, bool createGraph)
     {
         var relevant = RelevantIdentities(inputs);
-        var wanted = new HashSet<GradIdentity>(inputs, ReferenceEqualityComparer.Instance);
-        var grads = new Dictionary<GradIdentity, Tensor>(ReferenceEqualityComparer.Instance);
+        var wanted = new HashSet<GradIdentity>(inputs, IdentityComparer.Instance);
+        var grads = new Dictionary<GradIdentity, Tensor>(IdentityComparer.Instance);
         var frame = createGraph ? default : GradFrame.PushIsolated(enabled: false);
         var mode = createGraph ? EnableGrad() : default;
         try
@@ -174,7 +174,7 @@ public sealed partial class Tape
     /// <summary>Identities whose gradient leads to one of <paramref name="inputs"/>: the inputs and the outputs of nodes that depend on them.</summary>
     private HashSet<GradIdentity> RelevantIdentities(GradIdentity[] inputs)
     {
-        var relevant = new HashSet<GradIdentity>(inputs, ReferenceEqualityComparer.Instance);
+        var relevant = new HashSet<GradIdentity>(inputs, IdentityComparer.Instance);
         foreach (var node in nodes)
         {
             bool depends = false;

@@ -12,7 +12,7 @@ namespace Engine.Autodiff;
 public sealed partial class Tape : IDisposable
 {
     private readonly List<Node> nodes = [];
-    private readonly HashSet<GradIdentity> watched = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<GradIdentity> watched = new(IdentityComparer.Instance);
     private readonly Lock gate = new();
     private readonly GradFrame frame;
     private readonly int ownerThread = Environment.CurrentManagedThreadId;

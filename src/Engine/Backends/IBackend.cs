@@ -85,4 +85,14 @@ internal interface IBackend
 
     /// <summary>y = x0 + sum_i coefficients[i] * xs[i] in one pass (a Runge-Kutta stage).</summary>
     void LinearCombination(BufferView x0, ReadOnlySpan<double> coefficients, ReadOnlySpan<BufferView> xs, BufferView y);
+
+    // ---- ODE solver support (Engine.Ode) ----
+
+    /// <summary>
+    /// Scaled RMS error norms for adaptive step-size control, one pass over each component's tensors. For
+    /// component j and estimate e, with s = atol + rtol * max(|y0[j]|, |y1[j]|) elementwise:
+    /// y[j, e] = sqrt(mean((sum_i coefficients[e, i] * terms[j][i] / s)^2)), the squares summed in double.
+    /// The terms, y0[j] and y1[j] share one shape (any strides); y is a contiguous F64 [components, estimates].
+    /// </summary>
+    void ScaledErrorRms(BufferView[][] terms, double[,] coefficients, BufferView[] y0, BufferView[] y1, double rtol, double atol, BufferView y);
 }

@@ -25,6 +25,11 @@ public sealed partial class Tensor
             y.Dispose();
             throw;
         }
+        finally
+        {
+            GC.KeepAlive(a);
+            GC.KeepAlive(b);
+        }
         if (!op.IsComparison() && a.DType.IsFloating() && Autodiff.Tape.WantsAny(a, b)) RecordBinary(op, a, b, y);
         return y;
     }
@@ -110,6 +115,10 @@ public sealed partial class Tensor
         {
             y.Dispose();
             throw;
+        }
+        finally
+        {
+            GC.KeepAlive(this);
         }
         if (!op.IsComparison() && DType.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordBinaryScalar(op, y, scalar, scalarFirst);
         return y;
@@ -244,6 +253,12 @@ public sealed partial class Tensor
         {
             y.Dispose();
             throw;
+        }
+        finally
+        {
+            GC.KeepAlive(condition);
+            GC.KeepAlive(a);
+            GC.KeepAlive(b);
         }
         if (!a.DType.IsFloating()) return y;
         int[] shapeA = a.shape, shapeB = b.shape;

@@ -17,16 +17,18 @@ public sealed partial class Tensor
         OpChecks.Floating(name, x0);
         if (coefficients.Count != xs.Count)
             throw new ArgumentException($"{name}: {coefficients.Count} coefficients for {xs.Count} tensors");
-        foreach (var x in xs)
+        for (int i = 0; i < xs.Count; i++)
         {
+            var x = xs[i];
             OpChecks.Compatible(name, x0, x);
             if (!x.shape.AsSpan().SequenceEqual(x0.shape))
                 throw new ArgumentException($"{name}: {OpChecks.Describe(x)} differs in shape from x0 {OpChecks.Describe(x0)}");
         }
-        var c = coefficients.ToArray();
+        var c = new double[coefficients.Count];
+        for (int i = 0; i < c.Length; i++) c[i] = coefficients[i];
         if (output is null)
         {
-            var y = Empty(x0.shape, x0.DType, x0.Device);
+            var y = NewOutputLike(x0);
             try
             {
                 x0.Backend.LinearCombination(x0.Buffer, c, Buffers(xs), y.Buffer);
@@ -36,13 +38,20 @@ public sealed partial class Tensor
                 y.Dispose();
                 throw;
             }
-            return y.Record("LinearCombination", [x0, .. xs], [], LinearCombinationRule(c));
+            finally
+            {
+                GC.KeepAlive(x0);
+                GC.KeepAlive(xs);
+            }
+            if (AnyWanted(x0, xs)) Tape.Record("LinearCombination", y, [x0, .. xs], [], LinearCombinationRule(c));
+            return y;
         }
         OpChecks.Compatible(name, x0, output);
         if (!output.shape.AsSpan().SequenceEqual(x0.shape))
             throw new ArgumentException($"{name}: output {OpChecks.Describe(output)} differs in shape from x0 {OpChecks.Describe(x0)}");
         bool record = output.BeginInPlace(name, [x0, .. xs]);
-        bool termsOverlap = xs.Any(x => output.Overlaps(x));
+        bool termsOverlap = false;
+        for (int i = 0; i < xs.Count; i++) termsOverlap |= output.Overlaps(xs[i]);
         if (termsOverlap || output.Overlaps(x0) && !output.SameView(x0))
         {
             using var temporary = Empty(x0.shape, x0.DType, x0.Device);
@@ -57,6 +66,14 @@ public sealed partial class Tensor
         output.MarkModified();
         if (!record || !Tape.Record("LinearCombination", output, [x0, .. xs], [], LinearCombinationRule(c))) output.EndInPlaceAsConstant();
         return output;
+    }
+
+    private static bool AnyWanted(Tensor x0, IReadOnlyList<Tensor> xs)
+    {
+        if (Tape.WantsAny(x0)) return true;
+        for (int i = 0; i < xs.Count; i++)
+            if (Tape.WantsAny(xs[i])) return true;
+        return false;
     }
 
     private static BufferView[] Buffers(IReadOnlyList<Tensor> xs)

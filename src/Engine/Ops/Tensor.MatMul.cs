@@ -42,6 +42,11 @@ public sealed partial class Tensor
             y.Dispose();
             throw;
         }
+        finally
+        {
+            GC.KeepAlive(this);
+            GC.KeepAlive(other);
+        }
         if (Autodiff.Tape.WantsAny(this, other)) RecordMatMul(other, y);
         return y;
     }
@@ -98,6 +103,12 @@ public sealed partial class Tensor
         {
             y.Dispose();
             throw;
+        }
+        finally
+        {
+            GC.KeepAlive(input);
+            GC.KeepAlive(weight);
+            GC.KeepAlive(bias);
         }
         if (bias is null ? Autodiff.Tape.WantsAny(input, weight) : Autodiff.Tape.WantsAny(input, weight, bias)) RecordLinear(input, weight, bias, y);
         return y;

@@ -6,13 +6,13 @@ public sealed partial class Tensor
 {
     private Tensor Reduce(ReduceOp op, int[]? axes, bool keepDim)
     {
-        string name = op.ToString();
+        string name = op == ReduceOp.Sum ? "Sum" : op == ReduceOp.Max ? "Max" : "Min";
         ThrowIfDisposed();
         var dims = Shapes.Axes(name, axes, Rank);
         if (op != ReduceOp.Sum && NumElements == 0)
             throw new ArgumentException($"{name}: cannot reduce an empty tensor of shape {Shapes.Format(shape)}");
         var keptShape = Shapes.Reduced(shape, dims, keepDim: true);
-        var kept = Empty(keptShape, DType, Device);
+        var kept = NewOutput(keptShape, DType, Backend);
         try
         {
             Backend.Reduce(op, Buffer, kept.Buffer);
@@ -22,11 +22,20 @@ public sealed partial class Tensor
             kept.Dispose();
             throw;
         }
+        finally
+        {
+            GC.KeepAlive(this);
+        }
         var y = keepDim ? kept : kept.DropAxes(dims);
-        if (!DType.IsFloating()) return y;
+        if (DType.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordReduce(op, name, y, dims, keptShape);
+        return y;
+    }
+
+    private void RecordReduce(ReduceOp op, string name, Tensor y, int[] dims, int[] keptShape)
+    {
         int[] inputShape = shape;
         Tensor[] saved = op == ReduceOp.Sum ? [] : [this, y];
-        return y.Record(name, [this], saved, (g, c) =>
+        Autodiff.Tape.Record(name, y, [this], saved, (g, c) =>
         {
             using var gKept = g.Reshape(keptShape);
             if (op == ReduceOp.Sum) return [gKept.Expand(inputShape).Contiguous()];
@@ -40,7 +49,10 @@ public sealed partial class Tensor
     /// <summary>The same storage without the given size-1 axes; the keepdim tensor's handle passes to the result.</summary>
     private Tensor DropAxes(int[] axes)
     {
-        var y = MakeView(Shapes.Reduced(shape, axes, keepDim: false), strides.Where((_, i) => !axes.Contains(i)).ToArray(), offset);
+        var keptStrides = new long[Rank - axes.Length];
+        for (int i = 0, j = 0; i < Rank; i++)
+            if (Array.IndexOf(axes, i) < 0) keptStrides[j++] = strides[i];
+        var y = MakeView(Shapes.Reduced(shape, axes, keepDim: false), keptStrides, offset);
         Dispose();
         return y;
     }
@@ -255,6 +267,10 @@ public sealed partial class Tensor
         {
             kept.Dispose();
             throw;
+        }
+        finally
+        {
+            GC.KeepAlive(this);
         }
         return keepDim ? kept : kept.DropAxes([dim]);
     }

@@ -26,6 +26,10 @@ public sealed partial class Tensor
             y.Dispose();
             throw;
         }
+        finally
+        {
+            GC.KeepAlive(this);
+        }
         return y.Record(name, [this], [y], (g, c) =>
         {
             using var scope = TensorScope.Begin();

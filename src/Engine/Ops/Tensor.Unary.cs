@@ -19,6 +19,10 @@ public sealed partial class Tensor
             y.Dispose();
             throw;
         }
+        finally
+        {
+            GC.KeepAlive(this);
+        }
         if (DType.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordUnary(op, y, alpha, beta);
         return y;
     }

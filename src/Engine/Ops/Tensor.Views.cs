@@ -267,10 +267,16 @@ public sealed partial class Tensor
 
     private int[] InferShape(string op, int[] requested)
     {
-        int unknown = Array.IndexOf(requested, -1);
-        if (Array.FindAll(requested, d => d == -1).Length > 1 || requested.Any(d => d < -1))
-            throw new ArgumentException($"{op}: shape {Shapes.Format(requested)} may hold at most one -1 and no other negative size");
-        long known = Shapes.NumElements(requested.Where(d => d != -1).ToArray());
+        int unknown = -1;
+        long known = 1;
+        for (int i = 0; i < requested.Length; i++)
+        {
+            int d = requested[i];
+            if (d < -1 || d == -1 && unknown >= 0)
+                throw new ArgumentException($"{op}: shape {Shapes.Format(requested)} may hold at most one -1 and no other negative size");
+            if (d == -1) unknown = i;
+            else known *= d;
+        }
         var result = (int[])requested.Clone();
         if (unknown >= 0)
         {

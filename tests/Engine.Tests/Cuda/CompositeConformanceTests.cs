@@ -59,6 +59,33 @@ public class CompositeConformanceTests
             t => Tensor.LinearCombination(t[0], c, [t[1], t[2]], output: t[1]).Clone(), DeviceTol.Elementwise(dtype), x0, x1, x2);
     }
 
+    /// <summary>
+    /// The fused error norm of adaptive ODE steps: two components, two estimates, strided operands, and more terms
+    /// than one launch takes (20: each estimate is formed first).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FloatingCases))]
+    public void ScaledErrorRmsMatchesTheCpu(DType dtype, Layout layout)
+    {
+        foreach (int count in new[] { 7, 20 })
+        {
+            using var scope = TensorScope.Begin();
+            int seed = 3700 + count;
+            int[][] shapes = [[41, 37], [5]];
+            var terms = shapes.Select(shape => Enumerable.Range(0, count).Select(i => Sample.Make(seed++, shape, dtype, i % 2 == 0 ? layout : Layout.Contiguous).Tensor).ToArray()).ToArray();
+            var y0 = shapes.Select(shape => Sample.Make(seed++, shape, dtype, layout).Tensor).ToArray();
+            var y1 = shapes.Select(shape => Sample.Make(seed++, shape, dtype, Layout.Contiguous).Tensor).ToArray();
+            var c = new double[2, count];
+            for (int i = 0; i < count; i++) (c[0, i], c[1, i]) = (0.1 * (i % 5) - 0.2, i == 3 ? 0 : 0.05 * i);
+            Tensor[] inputs = [.. terms.SelectMany(t => t), .. y0, .. y1];
+            Conformance.CheckForward($"ScaledErrorRms of {count} terms {dtype} {layout}", t =>
+            {
+                var groups = new[] { t[..count], t[count..(2 * count)] };
+                return Tensor.ScaledErrorRms(groups, c, t[(2 * count)..(2 * count + 2)], t[(2 * count + 2)..], 1e-3, 1e-6);
+            }, DeviceTol.Accumulated(dtype), inputs);
+        }
+    }
+
     public static TheoryData<DType, Layout> AllCases() => Sample.InEveryLayout(Sample.AllTypes);
 
     [Theory]

@@ -77,7 +77,7 @@ public class DriverTests
 
     private static readonly string[] Modules =
         [KernelNames.Elementwise, KernelNames.Creation, KernelNames.Random, KernelNames.Reduce, KernelNames.Softmax, KernelNames.Combination, KernelNames.Index,
-         KernelNames.Loss];
+         KernelNames.Loss, KernelNames.OdeNorm];
 
     [Fact]
     public void NvrtcFailuresShowTheCompileLog()
@@ -103,6 +103,7 @@ public class DriverTests
                 KernelNames.Softmax => "softmax_columns_f32",
                 KernelNames.Combination => "linear_combination_f64",
                 KernelNames.Loss => "cross_entropy_grad_f32",
+                KernelNames.OdeNorm => "scaled_error_finish",
                 _ => "scatter_add_i32",
             }));
     }

@@ -71,6 +71,7 @@ internal sealed unsafe partial class CpuBackend
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); return;
             case UnaryOp.Rsqrt: TensorPrimitives.Sqrt(x, y); TensorPrimitives.Divide(T.One, y, y); return;
             case UnaryOp.Square: TensorPrimitives.Multiply(x, x, y); return;
+            case UnaryOp.Tanh when typeof(T) == typeof(float): FastTanh.Apply((float*)px, (float*)py, n); return;
             case UnaryOp.Tanh: TensorPrimitives.Tanh(x, y); return;
             case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, y); return;
             case UnaryOp.Relu: TensorPrimitives.Max(x, T.Zero, y); return;

@@ -17,7 +17,7 @@ internal static class ScalarMath
         UnaryOp.Sqrt => T.Sqrt(x),
         UnaryOp.Rsqrt => T.One / T.Sqrt(x),
         UnaryOp.Square => x * x,
-        UnaryOp.Tanh => T.Tanh(x),
+        UnaryOp.Tanh => typeof(T) == typeof(float) ? T.CreateTruncating(FastTanh.Of(float.CreateTruncating(x))) : T.Tanh(x),
         UnaryOp.Sigmoid => T.One / (T.One + T.Exp(-x)),
         UnaryOp.Relu => T.Max(x, T.Zero),
         UnaryOp.LeakyRelu => x > T.Zero ? x : alpha * x,

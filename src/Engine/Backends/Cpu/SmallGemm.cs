@@ -70,14 +70,35 @@ internal static unsafe class SmallGemm
         T* start = packed + k * padded;
         if (bias is not null) new ReadOnlySpan<T>(bias, n).CopyTo(new Span<T>(start, n));
         T* row = stackalloc T[padded];
+        Vector<T>* coefficients = stackalloc Vector<T>[Math.Max(1, k)];
         for (int i = 0; i < m; i++)
         {
             T* ai = a + i * rsA;
             T* target = n == padded ? c + i * rsC : row;
-            for (int j = 0; j < padded; j += w)
+            for (int p = 0; p < k; p++) coefficients[p] = new Vector<T>(ai[p * csA]);
+            int j = 0;
+            for (; j + 4 * w <= padded; j += 4 * w)
+            {
+                // Four accumulators in registers: the k updates of a row block cost one load-multiply-add each.
+                Vector<T> acc0 = Vector.Load(start + j), acc1 = Vector.Load(start + j + w), acc2 = Vector.Load(start + j + 2 * w), acc3 = Vector.Load(start + j + 3 * w);
+                for (int p = 0; p < k; p++)
+                {
+                    T* bp = packed + p * padded + j;
+                    var coefficient = coefficients[p];
+                    acc0 += Vector.Load(bp) * coefficient;
+                    acc1 += Vector.Load(bp + w) * coefficient;
+                    acc2 += Vector.Load(bp + 2 * w) * coefficient;
+                    acc3 += Vector.Load(bp + 3 * w) * coefficient;
+                }
+                acc0.Store(target + j);
+                acc1.Store(target + j + w);
+                acc2.Store(target + j + 2 * w);
+                acc3.Store(target + j + 3 * w);
+            }
+            for (; j < padded; j += w)
             {
                 var acc = Vector.Load(start + j);
-                for (int p = 0; p < k; p++) acc += Vector.Load(packed + p * padded + j) * new Vector<T>(ai[p * csA]);
+                for (int p = 0; p < k; p++) acc += Vector.Load(packed + p * padded + j) * coefficients[p];
                 acc.Store(target + j);
             }
             if (target == row) new ReadOnlySpan<T>(row, n).CopyTo(new Span<T>(c + i * rsC, n));
@@ -93,6 +114,11 @@ internal static unsafe class SmallGemm
         T* columns = stackalloc T[n * k];
         for (int j = 0; j < n; j++)
             for (int p = 0; p < k; p++) columns[j * k + p] = b[p * rsB + j * csB];
+        if (n == 2)
+        {
+            RowDotsTwo(m, k, a, rsA, columns, c, rsC, bias);
+            return;
+        }
         Vector<T>* acc = stackalloc Vector<T>[n];
         Vector<T>* partial = stackalloc Vector<T>[n];
         for (int i = 0; i < m; i++)
@@ -116,6 +142,41 @@ internal static unsafe class SmallGemm
                 for (int p = whole; p < k; p++) sum += ai[p] * columns[j * k + p];
                 ci[j] = bias is null ? sum : sum + bias[j];
             }
+        }
+    }
+
+    /// <summary><see cref="RowDots"/> for two columns (a layer with two outputs), with both accumulators in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowDotsTwo<T>(int m, int k, T* a, long rsA, T* columns, T* c, long rsC, T* bias)
+        where T : unmanaged, INumber<T>
+    {
+        int w = Width<T>(), whole = k / w * w;
+        T* second = columns + k;
+        T bias0 = bias is null ? T.Zero : bias[0], bias1 = bias is null ? T.Zero : bias[1];
+        for (int i = 0; i < m; i++)
+        {
+            T* ai = a + i * rsA;
+            Vector<T> total0 = Vector<T>.Zero, total1 = Vector<T>.Zero;
+            for (int p0 = 0; p0 < whole; p0 += DepthBlock * w)
+            {
+                Vector<T> acc0 = Vector<T>.Zero, acc1 = Vector<T>.Zero;
+                for (int p = p0; p < Math.Min(whole, p0 + DepthBlock * w); p += w)
+                {
+                    var x = Vector.Load(ai + p);
+                    acc0 += x * Vector.Load(columns + p);
+                    acc1 += x * Vector.Load(second + p);
+                }
+                total0 += acc0;
+                total1 += acc1;
+            }
+            T sum0 = Vector.Sum(total0), sum1 = Vector.Sum(total1);
+            for (int p = whole; p < k; p++)
+            {
+                sum0 += ai[p] * columns[p];
+                sum1 += ai[p] * second[p];
+            }
+            c[i * rsC] = sum0 + bias0;
+            c[i * rsC + 1] = sum1 + bias1;
         }
     }
 
@@ -156,8 +217,13 @@ internal static unsafe class SmallGemm
         where T : unmanaged, INumber<T>
     {
         int w = Width<T>(), whole = n / w * w;
+        if (m == 2)
+        {
+            AccumulateTwoRows(n, k, a, rsA, csA, b, rsB, c, rsC, bias);
+            whole = n;
+        }
         Vector<T>* acc = stackalloc Vector<T>[m];
-        for (int j = 0; j < whole; j += w)
+        for (int j = m == 2 ? n : 0; j < whole; j += w)
         {
             for (int p0 = 0; p0 < k; p0 += DepthBlock)
             {
@@ -175,7 +241,7 @@ internal static unsafe class SmallGemm
                 }
             }
         }
-        for (int j = whole; j < n; j++)
+        for (int j = m == 2 ? n : whole; j < n; j++)
             for (int i = 0; i < m; i++)
             {
                 T sum = T.Zero, block = T.Zero;
@@ -189,6 +255,39 @@ internal static unsafe class SmallGemm
                     }
                 }
                 c[i * rsC + j] = sum + block + (bias is null ? T.Zero : bias[j]);
+            }
+    }
+
+    /// <summary><see cref="AccumulateRows"/> for two rows (a gradient of a layer with two outputs), accumulators in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AccumulateTwoRows<T>(int n, int k, T* a, long rsA, long csA, T* b, long rsB, T* c, long rsC, T* bias)
+        where T : unmanaged, INumber<T>
+    {
+        int w = Width<T>(), whole = n / w * w;
+        for (int j = 0; j < whole; j += w)
+        {
+            Vector<T> total0 = bias is null ? Vector<T>.Zero : Vector.Load(bias + j), total1 = total0;
+            for (int p0 = 0; p0 < k; p0 += DepthBlock)
+            {
+                Vector<T> acc0 = Vector<T>.Zero, acc1 = Vector<T>.Zero;
+                for (int p = p0; p < Math.Min(k, p0 + DepthBlock); p++)
+                {
+                    var x = Vector.Load(b + p * rsB + j);
+                    acc0 += x * new Vector<T>(a[p * csA]);
+                    acc1 += x * new Vector<T>(a[rsA + p * csA]);
+                }
+                total0 += acc0;
+                total1 += acc1;
+            }
+            total0.Store(c + j);
+            total1.Store(c + rsC + j);
+        }
+        for (int j = whole; j < n; j++)
+            for (int i = 0; i < 2; i++)
+            {
+                T sum = bias is null ? T.Zero : bias[j];
+                for (int p = 0; p < k; p++) sum += a[i * rsA + p * csA] * b[p * rsB + j];
+                c[i * rsC + j] = sum;
             }
     }
 }

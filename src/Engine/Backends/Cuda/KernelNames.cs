@@ -14,6 +14,7 @@ internal static class KernelNames
     public const string Combination = "combination";
     public const string Index = "index";
     public const string Loss = "loss";
+    public const string OdeNorm = "odenorm";
 
     public static string Suffix(DType dtype) => dtype switch
     {
