@@ -18,6 +18,8 @@ bundle() {
   make -C kernels/emulator -s -j"$(nproc)"
   local publish=(-c Release --no-self-contained -nologo -v quiet)
   dotnet publish tests/Engine.Tests/Engine.Tests.csproj "${publish[@]}" -o "$bundle/tests"
+  # Both test programs share one folder: their dependencies are the same files.
+  dotnet publish tests/Engine.Ode.Tests/Engine.Ode.Tests.csproj "${publish[@]}" -o "$bundle/tests"
   dotnet publish bench/Engine.GpuBench/Engine.GpuBench.csproj "${publish[@]}" -o "$bundle/gpubench"
   local root runtime
   root=$(dirname "$(readlink -f "$(command -v dotnet)")")
@@ -47,12 +49,14 @@ run() {
 
   "$DOTNET_ROOT/dotnet" "$bundle/tests/Engine.Tests.dll" -trait "Category=Gpu" 2>&1 | tee "$out/tests.log"
   local tests=${PIPESTATUS[0]}
+  "$DOTNET_ROOT/dotnet" "$bundle/tests/Engine.Ode.Tests.dll" -trait "Category=Gpu" 2>&1 | tee -a "$out/tests.log"
+  tests=$((tests + ${PIPESTATUS[0]}))
   "$DOTNET_ROOT/dotnet" "$bundle/gpubench/Engine.GpuBench.dll" --csv "$out/engine.csv" 2>&1 | tee "$out/engine-bench.log"
   local bench=${PIPESTATUS[0]}
   PYTHONUNBUFFERED=1 python3 bench/gpu/torch_bench.py --csv "$out/torch.csv" 2>&1 | tee "$out/torch-bench.log"
   python3 bench/gpu/compare.py "$out/engine.csv" "$out/torch.csv" > "$out/gpu-bench.md" 2>&1
   echo
-  grep -E "Total:" "$out/tests.log" | tail -1
+  grep -E "Total:" "$out/tests.log"
   cat "$out/gpu-bench.md"
   [ "$tests" -eq 0 ] && [ "$bench" -eq 0 ]
 }
