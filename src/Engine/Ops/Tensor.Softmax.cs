@@ -72,7 +72,7 @@ public static class Functional
             throw new ArgumentException($"{name}: labelSmoothing must be in [0, 1], got {labelSmoothing}");
         using var scope = TensorScope.Begin();
         var contiguous = logits.Contiguous();
-        var (rowLoss, rowWeight) = CrossEntropyRows(contiguous, labels, weight, ignoreIndex, labelSmoothing);
+        var (rowLoss, rowWeight) = CrossEntropyRows(contiguous, labels, weight?.Contiguous(), ignoreIndex, labelSmoothing);
         return scope.Keep(reduction switch
         {
             Reduction.None => rowLoss,

@@ -78,6 +78,19 @@ public class CrossEntropyTests
     }
 
     [Fact]
+    public void A_strided_weight_gives_the_same_loss_as_a_contiguous_one()
+    {
+        using var scope = TensorScope.Begin();
+        var logits = Tensor.Randn([6, 4], DType.F64, new Generator(9));
+        var labels = Tensor.From(new long[] { 0, 2, 3, 1, 2, 0 });
+        var weights = Tensor.FromArray([0.5, 9, 2, 9, 1, 9, 3, 9], 8);
+        var strided = weights.Slice(0, 0, 8, 2);
+        Assert.False(strided.IsContiguous);
+        double expected = Functional.CrossEntropy(logits, labels, strided.Contiguous(), labelSmoothing: 0.1).Item<double>();
+        Assert.Equal(expected, Functional.CrossEntropy(logits, labels, strided, labelSmoothing: 0.1).Item<double>(), 1e-15);
+    }
+
+    [Fact]
     public void Bad_weight_and_smoothing_are_refused_naming_CrossEntropy()
     {
         using var scope = TensorScope.Begin();

@@ -81,17 +81,7 @@ internal sealed unsafe partial class CpuBackend
         {
             var x = new ReadOnlySpan<T>(Logits + r * Classes, Classes);
             T max = TensorPrimitives.Max(x);
-            double sum = 0;
-            Span<T> shifted = stackalloc T[Math.Min(Classes, 256)];
-            for (int start = 0; start < Classes; start += shifted.Length)
-            {
-                int n = Math.Min(shifted.Length, Classes - start);
-                var block = shifted[..n];
-                TensorPrimitives.Subtract(x.Slice(start, n), max, block);
-                TensorPrimitives.Exp(block, block);
-                sum += double.CreateTruncating(TensorPrimitives.Sum<T>(block));
-            }
-            double lse = double.CreateTruncating(max) + Math.Log(sum);
+            double lse = double.CreateTruncating(max) + Math.Log(FastExp.SumOfShiftedExp(Logits + r * Classes, max, Classes));
             LogSumExp[r] = T.CreateTruncating(lse);
             if (!counted)
             {
@@ -123,8 +113,7 @@ internal sealed unsafe partial class CpuBackend
             double g = double.CreateTruncating(GradLoss[r]);
             double wy = Weight is null ? 1 : double.CreateTruncating(Weight[label]);
             double share = Smoothing / Classes;
-            TensorPrimitives.Subtract(new ReadOnlySpan<T>(Logits + r * Classes, Classes), LogSumExp[r], grad);
-            TensorPrimitives.Exp(grad, grad);
+            FastExp.ShiftedExp(Logits + r * Classes, LogSumExp[r], GradLogits + r * Classes, Classes);
             TensorPrimitives.Multiply(grad, T.CreateTruncating(g * ((1 - Smoothing) * wy + share * WeightSum)), grad);
             if (Smoothing > 0)
             {

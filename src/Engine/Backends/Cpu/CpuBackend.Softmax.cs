@@ -87,37 +87,17 @@ internal sealed unsafe partial class CpuBackend
     /// </summary>
     internal static void SoftmaxRow<T>(T* px, T* py, int n, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var x = new ReadOnlySpan<T>(px, n);
+        T max = TensorPrimitives.Max(new ReadOnlySpan<T>(px, n));
         var y = new Span<T>(py, n);
-        T max = TensorPrimitives.Max(x);
-        TensorPrimitives.Subtract(x, max, y);
         if (log)
         {
-            T logSum = T.CreateTruncating(Math.Log(SumOfExp(y)));
+            // (x - max) first, exactly, then the small log of the sum: adding them first would round away x's low bits.
+            T logSum = T.CreateTruncating(Math.Log(FastExp.SumOfShiftedExp(px, max, n)));
+            TensorPrimitives.Subtract(new ReadOnlySpan<T>(px, n), max, y);
             TensorPrimitives.Subtract(y, logSum, y);
             return;
         }
-        TensorPrimitives.Exp(y, y);
-        TensorPrimitives.Multiply(y, T.One / T.CreateTruncating(RowSum(py, n)), y);
+        double sum = FastExp.ShiftedExp(px, max, py, n);
+        TensorPrimitives.Multiply(y, T.CreateTruncating(1 / sum), y);
     }
-
-    /// <summary>Sum of exp(shifted) without changing <paramref name="shifted"/>, through a small stack block.</summary>
-    private static double SumOfExp<T>(Span<T> shifted) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        const int block = 256;
-        Span<T> e = stackalloc T[block];
-        double total = 0;
-        for (int start = 0; start < shifted.Length; start += block)
-        {
-            int count = Math.Min(block, shifted.Length - start);
-            var part = e[..count];
-            TensorPrimitives.Exp(shifted.Slice(start, count), part);
-            fixed (T* p = part) total += RowSum(p, count);
-        }
-        return total;
-    }
-
-    /// <summary>Sum of a contiguous row in double (accurately for F32).</summary>
-    private static double RowSum<T>(T* p, int n) where T : unmanaged, IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(float) ? AccurateSum.Of((float*)p, n) : double.CreateTruncating(TensorPrimitives.Sum(new ReadOnlySpan<T>(p, n)));
 }

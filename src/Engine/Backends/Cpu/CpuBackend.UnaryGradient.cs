@@ -49,6 +49,16 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
+    /// <summary>mask[i] = x[i] &gt; 0 ? 1 : 0.</summary>
+    private static void PositiveMask<T>(ReadOnlySpan<T> x, Span<T> mask) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, w = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated)
+            for (; i + w <= x.Length; i += w)
+                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(x[i..]), Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero).CopyTo(mask[i..]);
+        for (; i < x.Length; i++) mask[i] = x[i] > T.Zero ? T.One : T.Zero;
+    }
+
     /// <summary>y = g * op'(x) for one block, with SIMD through TensorPrimitives for the ops a neural network leans on.</summary>
     private static void UnaryGradientBlock<T>(UnaryOp op, ReadOnlySpan<T> g, ReadOnlySpan<T> saved, Span<T> y, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -82,6 +92,10 @@ internal sealed unsafe partial class CpuBackend
                 return;
             case UnaryOp.Neg:
                 TensorPrimitives.Negate(g, y);
+                return;
+            case UnaryOp.Relu: // g * (x > 0), as a product so a NaN gradient stays NaN like the unfused rule
+                PositiveMask(saved, t);
+                TensorPrimitives.Multiply(g, t, y);
                 return;
             case UnaryOp.Softplus: // g sigmoid(x)
                 TensorPrimitives.Sigmoid(saved, t);

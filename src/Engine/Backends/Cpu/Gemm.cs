@@ -48,8 +48,17 @@ internal static unsafe class Gemm
             return;
         Run(m, n, k, a, b, c, maxThreads);
         if (bias is null || m == 0) return;
+        var row = new ReadOnlySpan<T>(bias, n);
         for (int i = 0; i < m; i++)
+        {
+            if (c.ColStride == 1)
+            {
+                var target = new Span<T>(c.Data + i * c.RowStride, n);
+                System.Numerics.Tensors.TensorPrimitives.Add(target, row, target);
+                continue;
+            }
             for (int j = 0; j < n; j++) c.Data[i * c.RowStride + j * c.ColStride] += bias[j];
+        }
     }
 
     private static void Run<T>(int m, int n, int k, StridedMatrix<T> a, StridedMatrix<T> b, StridedMatrix<T> c, int maxThreads)
