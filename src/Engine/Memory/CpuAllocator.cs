@@ -75,7 +75,9 @@ internal sealed unsafe class CpuAllocator : IMemoryStats
             nativeAllocationCount++;
             bytesReserved += size;
         }
-        var pointer = (IntPtr)NativeMemory.AlignedAlloc((nuint)size, Alignment);
+        bool huge = size >= HugePages.Threshold;
+        var pointer = (IntPtr)NativeMemory.AlignedAlloc((nuint)size, huge ? HugePages.Alignment : Alignment);
+        if (huge && pointer != IntPtr.Zero) HugePages.Advise(pointer, size);
         if (pointer == IntPtr.Zero)
         {
             lock (gate)
