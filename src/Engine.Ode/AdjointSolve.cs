@@ -31,7 +31,8 @@ internal sealed class AdjointSolve(Func<Tensor, OdeState, OdeState> f, OdeOption
         OdeState State(int i) => new(stacked.Select((s, j) => s.Narrow(0, i, 1).Reshape(shapes[j])).ToArray());
         var thetas = Enumerable.Range(0, needParameter.Length).Where(p => needParameter[p]).Select(p => saved[m + p]).ToArray();
 
-        var a = StateOps.NewHandles(cotangent(Grid.Length - 1));
+        var last = cotangent(Grid.Length - 1);
+        var a = Grid.Length > 1 ? StateOps.NewHandles(last) : new OdeState(last.Select(g => g.ZerosLike()).ToArray());
         var aTheta = thetas.Select(p => p.ZerosLike()).ToArray();
         var augmented = new Dynamics(AugmentedField(thetas), new OdeState([.. State(0), .. a, .. aTheta]));
         var backwardOptions = Options with { Rtol = Options.AdjointRtol ?? Options.Rtol, Atol = Options.AdjointAtol ?? Options.Atol };

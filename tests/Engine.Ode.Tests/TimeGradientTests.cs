@@ -81,4 +81,20 @@ public class TimeGradientTests
             MlpField.Dispose(p);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void WithASingleTimeZ0PassesThroughAndTheTimeGetsZero(OdeGradient method)
+    {
+        using var scope = TensorScope.Begin();
+        var times = Tensor.From(new[] { 0.5 });
+        var z0 = Tensor.From(new[] { 1.0, -2.0 });
+        using var tape = Tape.Record();
+        tape.Watch(times);
+        tape.Watch(z0);
+        var states = Ode.Solve((t, z) => z * t, z0, times, new OdeOptions { Gradient = method }).States;
+        var grads = tape.Gradients((states * 3).Sum(), [z0, times]);
+        Assert.Equal([3.0, 3.0], grads[0].ToArray<double>());
+        Assert.Equal([0.0], grads[1].ToArray<double>());
+    }
 }
