@@ -4,11 +4,11 @@ namespace Engine.Ode;
 
 /// <summary>
 /// ANODE checkpointing (Gholami, Keutzer and Biros 2019). Keeps z0, the parameters and the accepted steps of the
-/// forward solve. The backward pass re-runs those steps from z0 inside one <see cref="Grad.Vjp"/> (an inner tape
-/// that records only this solve, gone when the call returns) and back-propagates the outputs' gradients through
-/// them: the exact gradient of the discrete forward, as the Direct method computes it, with this solve's steps in
-/// memory only while it is differentiated. When the backward pass is itself recorded (second derivatives) the
-/// re-run and its back-propagation are recorded on the outer tapes.
+/// forward solve. The backward pass re-runs those steps from z0 without recording, keeping the state at the start of
+/// each step, then back-propagates from the last step to the first, each step on its own inner tape
+/// (<see cref="Grad.Vjp"/>, gone when the step is done): the exact gradient of the discrete forward, as the Direct
+/// method computes it, holding one state per step and one step's activations. When the backward pass is itself
+/// recorded (second derivatives) the re-run and the steps' back-propagation are recorded on the outer tapes.
 /// </summary>
 internal sealed class CheckpointedSolve(Func<Tensor, OdeState, OdeState> f, OdeOptions options, double[] grid, bool checkParameters)
     : SolveFunction(f, options, grid, checkParameters)
@@ -27,20 +27,52 @@ internal sealed class CheckpointedSolve(Func<Tensor, OdeState, OdeState> f, OdeO
         FunctionContext context, Func<int, OdeState> cotangent, bool[] needParameter)
     {
         int m = Components;
+        var steps = plan!.Steps;
         var saved = context.SavedTensors;
         var z0 = new OdeState(saved.Take(m).ToArray());
         var thetas = Enumerable.Range(0, needParameter.Length).Where(p => needParameter[p]).Select(p => saved[m + p]).ToArray();
-        var cotangents = Enumerable.Range(1, Grid.Length - 1).SelectMany(i => cotangent(i)).ToArray();
+        bool createGraph = Tape.IsGradEnabled;
         var dynamics = new Dynamics(F, z0);
-        var (outputs, vjps) = Grad.Vjp(xs => StepReplay.Outputs(Options.Solver, dynamics, new OdeState(xs[..m]), Grid, plan!),
-            [.. z0, .. thetas], cotangents, createGraph: Tape.IsGradEnabled, allowUnused: true);
+        OdeState[] starts;
+        using (createGraph ? default : Tape.NoGrad())
+            starts = StepReplay.Starts(Options.Solver, dynamics, z0, plan);
+
+        var slots = Enumerable.Range(0, steps.Count).Select(_ => new List<int>()).ToArray();
+        for (int i = 1; i < Grid.Length; i++) slots[plan.Outputs[i].Step].Add(i);
+        var outputs = new OdeState[Grid.Length];
+        outputs[0] = z0;
+        var a = new OdeState(z0.Select(c => c.ZerosLike()).ToArray());
+        var aTheta = thetas.Select(p => p.ZerosLike()).ToArray();
+        for (int k = steps.Count - 1; k >= 0; k--)
+        {
+            using var scope = TensorScope.Begin();
+            var interpolated = slots[k].Where(i => !plan.Outputs[i].AtEnd).ToArray();
+            var end = a;
+            foreach (int i in slots[k].Where(i => plan.Outputs[i].AtEnd))
+                end = new OdeState(end.Select((x, j) => x + cotangent(i)[j]).ToArray());
+            var (stepOutputs, vjps) = Grad.Vjp(xs => StepReplay.Step(Options.Solver, dynamics, new OdeState(xs[..m]), steps[k], Grid, interpolated),
+                [.. starts[k], .. thetas], [.. end, .. interpolated.SelectMany(i => cotangent(i))], createGraph, allowUnused: true);
+            foreach (int i in slots[k])
+            {
+                int offset = plan.Outputs[i].AtEnd ? 0 : m * (1 + Array.IndexOf(interpolated, i));
+                outputs[i] = scope.Keep(new OdeState(stepOutputs[offset..(offset + m)]));
+            }
+            StateOps.Dispose(a);
+            a = scope.Keep(new OdeState(vjps[..m]));
+            for (int n = 0; n < thetas.Length; n++)
+            {
+                var sum = scope.Keep(aTheta[n] + vjps[m + n]);
+                aTheta[n].Dispose();
+                aTheta[n] = sum;
+            }
+            if (k > 0) StateOps.Dispose(starts[k]);
+        }
         Stats.BackwardEvaluations += dynamics.Evaluations;
-        Stats.BackwardAcceptedSteps += plan!.Steps.Count;
+        Stats.BackwardAcceptedSteps += steps.Count;
 
         var parameterGradients = new Tensor?[needParameter.Length];
-        for (int p = 0, n = m; p < needParameter.Length; p++)
-            if (needParameter[p]) parameterGradients[p] = vjps[n++];
-        OdeState State(int i) => i == 0 ? z0 : new OdeState(outputs[((i - 1) * m)..(i * m)]);
-        return (new OdeState(vjps[..m]), parameterGradients, State);
+        for (int p = 0, n = 0; p < needParameter.Length; p++)
+            if (needParameter[p]) parameterGradients[p] = aTheta[n++];
+        return (a, parameterGradients, i => outputs[i]);
     }
 }

@@ -34,12 +34,14 @@ public enum OdeGradient
 
     /// <summary>
     /// ANODE checkpointing (Gholami, Keutzer, Biros 2019): the solve is one node on the tape that keeps only its
-    /// input z0 (and the times and parameters). Its backward pass re-runs the forward from z0 on an inner tape,
-    /// taking exactly the accepted steps of the forward solve (also for adaptive solvers), back-propagates the
-    /// outputs' gradients through those discrete steps and disposes the inner tape. The gradient equals the Direct
-    /// method's to rounding; memory is O(L) for the inputs of L solves plus O(Nt) for the recorded steps of the one
-    /// solve being differentiated; the price is one more forward solve per backward pass. Second derivatives work
-    /// (the re-run and its back-propagation are then recorded on the outer tape, like the Direct method's).
+    /// input z0 (and the times and parameters). Its backward pass re-runs the forward from z0 without recording,
+    /// taking exactly the accepted steps of the forward solve (also for adaptive solvers) and keeping the state at
+    /// the start of each step, then back-propagates the outputs' gradients through one step at a time, from the last
+    /// to the first, each on a short-lived inner tape. The gradient equals the Direct method's to rounding; memory is
+    /// O(L) for the inputs of L solves plus O(Nt) states (one per step) and one step's activations for the solve
+    /// being differentiated. The price: each step is evaluated three times in all instead of once (forward, re-run,
+    /// back-propagation), the re-run forward being the extra cost over the Direct method. Second derivatives work
+    /// (the re-run and the steps' back-propagation are then recorded on the outer tape, like the Direct method's).
     /// </summary>
     Checkpointed,
 }
