@@ -47,8 +47,10 @@ public sealed record OdeOptions
     /// <see cref="OdeGradient.Adjoint"/> and <see cref="OdeGradient.Checkpointed"/> methods, whose solve is one node
     /// on the tape: only these (and z0 and the times) are its inputs, so only they get gradients. List every
     /// parameter f uses; they may be leaves or results of recorded ops (their gradients then flow on). When the
-    /// list is empty and f uses a tensor that requires gradients, the solve throws rather than drop its gradient;
-    /// a list that misses some cannot be detected. The Direct method finds what f uses on the tape and ignores this.
+    /// list is empty, a tape is recording and f uses a leaf with <see cref="Tensor.RequiresGrad"/> set, the solve
+    /// throws rather than drop that gradient; an incomplete list, or an unlisted tensor that is only tracked because
+    /// a tape recorded the op that made it, cannot be detected. The Direct method finds what f uses on the tape and
+    /// ignores this list.
     /// </summary>
     public IReadOnlyList<Tensor> Parameters { get; init; } = [];
 
