@@ -55,6 +55,14 @@ public sealed class MlpOde : IDisposable
         Field(t, z0);
     }
 
+    /// <summary>The forward solve under a tape, differentiated by <paramref name="method"/>, without the backward pass.</summary>
+    public OdeStats RecordedForward(OdeOptions options, OdeGradient method)
+    {
+        using var scope = TensorScope.Begin();
+        using var tape = Tape.Record();
+        return Ode.Solve(Field, z0, times, options with { Gradient = method, Parameters = Parameters }).Stats;
+    }
+
     /// <summary>The solve alone, not recorded.</summary>
     public OdeStats Forward(OdeOptions options)
     {
@@ -63,15 +71,18 @@ public sealed class MlpOde : IDisposable
         return Ode.Solve(Field, z0, times, options).Stats;
     }
 
-    /// <summary>The solve recorded on a tape (the Direct method), then back-propagation of mean(z(1)^2) into the parameters' gradients, which are cleared.</summary>
-    public OdeStats ForwardBackward(OdeOptions options, Action<long>? afterForward = null)
+    /// <summary>
+    /// The solve under a tape, differentiated by <paramref name="method"/> (the parameters listed for the Adjoint and
+    /// Checkpointed methods), then back-propagation of mean(z(1)^2) into the parameters' gradients, which are cleared.
+    /// </summary>
+    public OdeStats ForwardBackward(OdeOptions options, OdeGradient method = OdeGradient.Direct, Action<long>? afterForward = null)
     {
         OdeStats stats;
         using (var scope = TensorScope.Begin())
         using (var tape = Tape.Record())
         {
             long before = DeviceMemory.Stats(Device.Cpu).BytesInUse;
-            var solution = Ode.Solve(Field, z0, times, options);
+            var solution = Ode.Solve(Field, z0, times, options with { Gradient = method, Parameters = Parameters });
             afterForward?.Invoke(DeviceMemory.Stats(Device.Cpu).BytesInUse - before);
             tape.Backward(solution.States.Narrow(0, 1, 1).Square().Mean());
             stats = solution.Stats;

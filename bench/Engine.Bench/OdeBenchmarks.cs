@@ -3,9 +3,9 @@ using BenchmarkDotNet.Attributes;
 namespace Engine.Bench;
 
 /// <summary>
-/// The MLP neural ODE (<see cref="MlpOde"/>): forward, and forward plus backward through the solver (the Direct
-/// method), with RK4 in 100 steps and with dopri5 at rtol 1e-5. <c>--ode</c> prints these times with the
-/// function evaluations and memory (<see cref="OdeReport"/>).
+/// The MLP neural ODE (<see cref="MlpOde"/>): the forward solve without a tape, with RK4 in 100 steps and with
+/// dopri5 at rtol 1e-5 (forward plus backward by each gradient method: <see cref="OdeGradientBenchmarks"/>).
+/// <c>--ode</c> prints these times with the function evaluations and memory (<see cref="OdeReport"/>).
 /// </summary>
 public class OdeBenchmarks
 {
@@ -21,11 +21,5 @@ public class OdeBenchmarks
     public void Rk4Forward() => ode.Forward(MlpOde.Rk4);
 
     [Benchmark]
-    public void Rk4ForwardBackward() => ode.ForwardBackward(MlpOde.Rk4);
-
-    [Benchmark]
     public void Dopri5Forward() => ode.Forward(MlpOde.Dopri5);
-
-    [Benchmark]
-    public void Dopri5ForwardBackward() => ode.ForwardBackward(MlpOde.Dopri5);
 }

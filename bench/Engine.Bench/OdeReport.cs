@@ -7,11 +7,11 @@ namespace Engine.Bench;
 
 /// <summary>
 /// <c>--ode</c>: the MLP neural ODE (<see cref="MlpOde"/>) with RK4 in 100 steps and dopri5 at rtol 1e-5: median
-/// wall and CPU time of one field evaluation, of the forward solve (and the share of it spent in the field) and
-/// of forward plus backward (Direct), function evaluations and steps, the peak
-/// bytes in use above the starting point during each, and the bytes the tape holds after the forward solve.
-/// Runs with tiered compilation off (<see cref="Untiered"/>); the thread count is Environment.ProcessorCount
-/// (set <c>DOTNET_PROCESSOR_COUNT=1</c> for one thread).
+/// wall and CPU time of one field evaluation and of the forward solve without a tape, then for each gradient method
+/// the forward solve under a tape and forward plus backward, the function evaluations and steps forward and
+/// backward, the peak bytes in use above the starting point during forward plus backward, and the bytes held after
+/// the forward solve. Runs with tiered compilation off (<see cref="Untiered"/>); the thread count is
+/// Environment.ProcessorCount (set <c>DOTNET_PROCESSOR_COUNT=1</c> for one thread).
 /// </summary>
 public static class OdeReport
 {
@@ -25,23 +25,35 @@ public static class OdeReport
         using var ode = new MlpOde();
         var field = Median(ode.EvaluateField);
         Console.WriteLine($"One evaluation of the field: {field.Wall * 1000:F1} us wall, {field.Cpu * 1000:F1} us CPU");
-        Console.WriteLine($"{"Case",-8} {"Forward",10} {"CPU",10} {"in f",6} {"Fwd+bwd",10} {"CPU",10} {"NFE",5} {"Steps",7} {"Peak fwd",10} {"Peak f+b",10} {"Tape",10}");
-        foreach (var (name, options) in new[] { ("rk4", MlpOde.Rk4), ("dopri5", MlpOde.Dopri5) })
+        var cases = new[] { ("rk4", MlpOde.Rk4), ("dopri5", MlpOde.Dopri5) };
+        foreach (var (name, options) in cases)
         {
             var forward = Median(() => ode.Forward(options));
-            var both = Median(() => ode.ForwardBackward(options));
             var stats = ode.Forward(options);
-            long peakForward = Peak(() => ode.Forward(options));
-            long tape = 0;
-            long peakBoth = Peak(() => ode.ForwardBackward(options, held => tape = held));
+            long peak = Peak(() => ode.Forward(options));
             string inField = (100 * stats.ForwardEvaluations * field.Cpu / forward.Cpu).ToString("F0", CultureInfo.InvariantCulture) + "%";
-            Console.WriteLine($"{name,-8} {Ms(forward.Wall),10} {Ms(forward.Cpu),10} {inField,6} {Ms(both.Wall),10} {Ms(both.Cpu),10} " +
-                $"{stats.ForwardEvaluations,5} {$"{stats.AcceptedSteps}/{stats.RejectedSteps}",7} {Mb(peakForward),10} {Mb(peakBoth),10} {Mb(tape),10}");
+            Console.WriteLine($"{name} forward without a tape: {Ms(forward.Wall)} wall, {Ms(forward.Cpu)} CPU ({inField} in f), " +
+                $"{stats.ForwardEvaluations} evaluations, {stats.AcceptedSteps}/{stats.RejectedSteps} steps, peak {Mb(peak)}");
         }
-        Console.WriteLine("CPU: process CPU time per call (all threads; on one thread it is the time the call took when it ran,");
-        Console.WriteLine("  robust to other load on the machine); in f: share of the forward CPU time spent in the field (NFE x one");
-        Console.WriteLine("  evaluation); Steps: accepted/rejected; Peak: peak bytes in use above the start of the call; Tape: bytes");
-        Console.WriteLine("  the tape holds after the forward solve.");
+        Console.WriteLine();
+        Console.WriteLine($"{"Case",-20} {"Forward",10} {"CPU",10} {"Fwd+bwd",10} {"CPU",10} {"NFE f/b",9} {"Steps f/b",11} {"Peak f+b",10} {"Held",10}");
+        foreach (var (name, options) in cases)
+            foreach (var method in Enum.GetValues<OdeGradient>())
+            {
+                var forward = Median(() => ode.RecordedForward(options, method));
+                var both = Median(() => ode.ForwardBackward(options, method));
+                long held = 0;
+                OdeStats stats = null!;
+                long peak = Peak(() => stats = ode.ForwardBackward(options, method, bytes => held = bytes));
+                Console.WriteLine($"{$"{name} {method}",-20} {Ms(forward.Wall),10} {Ms(forward.Cpu),10} {Ms(both.Wall),10} {Ms(both.Cpu),10} " +
+                    $"{$"{stats.ForwardEvaluations}/{stats.BackwardEvaluations}",9} " +
+                    $"{$"{stats.AcceptedSteps}/{stats.BackwardAcceptedSteps}",11} {Mb(peak),10} {Mb(held),10}");
+            }
+        Console.WriteLine("Forward: the solve under a tape (recorded for Direct, one node for Adjoint and Checkpointed); CPU: process");
+        Console.WriteLine("  CPU time per call (all threads; on one thread it is the time the call took when it ran, robust to other");
+        Console.WriteLine("  load on the machine); NFE f/b: evaluations of f forward/backward (the adjoint's backward ones each include a");
+        Console.WriteLine("  vector-Jacobian product); Steps f/b: accepted steps forward/backward; Peak: peak bytes in use above the");
+        Console.WriteLine("  start of the call; Held: bytes held after the forward solve (the tape's saved tensors and the outputs).");
         return 0;
     }
 
@@ -78,5 +90,5 @@ public static class OdeReport
 
     private static string Ms(double ms) => ms.ToString("F1", CultureInfo.InvariantCulture) + " ms";
 
-    private static string Mb(long bytes) => (bytes / 1e6).ToString("F1", CultureInfo.InvariantCulture) + " MB";
+    private static string Mb(long bytes) => (bytes / 1e6).ToString(bytes < 1e6 ? "F3" : "F1", CultureInfo.InvariantCulture) + " MB";
 }

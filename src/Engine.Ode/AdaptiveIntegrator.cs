@@ -15,23 +15,27 @@ internal sealed class AdaptiveIntegrator
     private readonly Dynamics dynamics;
     private readonly OdeOptions options;
     private readonly double[] times;
+    private readonly int normComponents;
 
-    private AdaptiveIntegrator(ButcherTableau tableau, Dynamics dynamics, OdeOptions options, double[] times)
+    private AdaptiveIntegrator(ButcherTableau tableau, Dynamics dynamics, OdeOptions options, double[] times, int normComponents)
     {
         this.tableau = tableau;
         this.dynamics = dynamics;
         this.options = options;
         this.times = times;
+        this.normComponents = normComponents;
     }
 
-    public static (OdeState[] Outputs, int Accepted, int Rejected) Integrate(ButcherTableau tableau, Dynamics dynamics, OdeState z0, double[] times, OdeOptions options) =>
-        new AdaptiveIntegrator(tableau, dynamics, options, times).Run(z0);
+    /// <summary>Integrates through <paramref name="times"/>; the error norm is taken over the first <paramref name="normComponents"/> components of the state.</summary>
+    public static Integration Integrate(ButcherTableau tableau, Dynamics dynamics, OdeState z0, double[] times, OdeOptions options, int normComponents) =>
+        new AdaptiveIntegrator(tableau, dynamics, options, times, normComponents).Run(z0);
 
-    private (OdeState[] Outputs, int Accepted, int Rejected) Run(OdeState z0)
+    private Integration Run(OdeState z0)
     {
         var outputs = new OdeState[times.Length];
         outputs[0] = z0;
-        if (times.Length == 1) return (outputs, 0, 0);
+        var plan = new StepPlan(times.Length);
+        if (times.Length == 1) return new Integration(outputs, 0, 0, plan);
 
         double t = times[0], end = times[^1], span = Math.Abs(end - t), direction = Math.Sign(end - t);
         var y = z0;
@@ -39,7 +43,7 @@ internal sealed class AdaptiveIntegrator
         if (!StateOps.IsFinite(f0))
             throw new OdeSolverException($"Ode.Solve: f(t = {Describe.Number(t)}, z0) returned NaN or infinite values", t, 0, double.NaN);
         var error = tableau.Error!;
-        double h = direction * (options.FirstStep ?? InitialStep.Select(dynamics, t, y, f0, direction, span, error.Exponent, options.Rtol, options.Atol));
+        double h = direction * (options.FirstStep ?? InitialStep.Select(dynamics, t, y, f0, direction, span, error.Exponent, options.Rtol, options.Atol, normComponents));
         var controller = new StepSizeController(error.Exponent, options.Safety, options.MinFactor, options.MaxFactor);
         int next = 1, accepted = 0, rejected = 0;
         double lastError = double.NaN;
@@ -61,7 +65,7 @@ internal sealed class AdaptiveIntegrator
 
             using var scope = TensorScope.Begin();
             var step = RungeKuttaStep.Take(tableau, dynamics, t, y, f0, h, t1);
-            lastError = step.ErrorRatio(options.Rtol, options.Atol);
+            lastError = step.ErrorRatio(options.Rtol, options.Atol, normComponents);
             if (!(lastError <= 1))
             {
                 rejected++;
@@ -69,8 +73,13 @@ internal sealed class AdaptiveIntegrator
                 continue;
             }
             accepted++;
+            int index = plan.Add(t, h, t1);
             for (; next < times.Length && direction * (times[next] - t1) <= 0; next++)
-                outputs[next] = scope.Keep(times[next] == t1 ? StateOps.NewHandles(step.Y1) : step.Interpolate(times[next]));
+            {
+                bool atEnd = times[next] == t1;
+                plan.Outputs[next] = new OutputSlot(index, atEnd);
+                outputs[next] = scope.Keep(atEnd ? StateOps.NewHandles(step.Y1) : step.Interpolate(times[next]));
+            }
             if (next == times.Length) break;
             var f1 = scope.Keep(step.F1);
             scope.Keep(step.Y1);
@@ -79,6 +88,6 @@ internal sealed class AdaptiveIntegrator
             (t, y, f0) = (t1, step.Y1, f1);
             h = controller.Accept(h, lastError);
         }
-        return (outputs, accepted, rejected);
+        return new Integration(outputs, accepted, rejected, plan);
     }
 }

@@ -2,13 +2,23 @@ namespace Engine.Ode;
 
 /// <summary>
 /// The user's f(t, z) as the solvers call it: t is passed as a 0-dimensional tensor of the state's dtype (so
-/// f may use it in tensor code, and a gradient with respect to t can be taken through it), each result is
-/// checked against the state's shapes, and calls are counted.
+/// f may use it in tensor code), each result is checked against the state's shapes, and calls are counted.
 /// </summary>
-internal sealed class Dynamics(Func<Tensor, OdeState, OdeState> f, OdeState template)
+internal sealed class Dynamics
 {
-    private readonly DType dtype = template[0].DType;
-    private readonly Device device = template[0].Device;
+    private readonly Func<Tensor, OdeState, OdeState> f;
+    private readonly int[][] shapes;
+    private readonly DType dtype;
+    private readonly Device device;
+
+    /// <summary>Dynamics for states shaped like <paramref name="template"/> (only its shapes, dtype and device are kept).</summary>
+    public Dynamics(Func<Tensor, OdeState, OdeState> f, OdeState template)
+    {
+        this.f = f;
+        shapes = template.Select(c => c.Shape).ToArray();
+        dtype = template[0].DType;
+        device = template[0].Device;
+    }
 
     /// <summary>Calls of f so far.</summary>
     public int Evaluations { get; private set; }
@@ -22,17 +32,16 @@ internal sealed class Dynamics(Func<Tensor, OdeState, OdeState> f, OdeState temp
         using var time = Tensor.Scalar(t, dtype, device);
         var derivative = f(time, z) ?? throw new InvalidOperationException($"Ode.Solve: f(t = {Describe.Number(t)}, z) returned null");
         Evaluations++;
-        if (derivative.Count != template.Count)
+        if (derivative.Count != shapes.Length)
             throw new ArgumentException(
-                $"Ode.Solve: f(t = {Describe.Number(t)}, z) returned {derivative.Count} tensors for a state of {template.Count}");
-        for (int i = 0; i < template.Count; i++)
+                $"Ode.Solve: f(t = {Describe.Number(t)}, z) returned {derivative.Count} tensors for a state of {shapes.Length}");
+        for (int i = 0; i < shapes.Length; i++)
         {
-            var expected = template[i];
             var actual = derivative[i];
-            if (!actual.Shape.AsSpan().SequenceEqual(expected.Shape) || actual.DType != dtype || actual.Device != device)
+            if (!actual.Shape.AsSpan().SequenceEqual(shapes[i]) || actual.DType != dtype || actual.Device != device)
                 throw new ArgumentException(
                     $"Ode.Solve: f(t = {Describe.Number(t)}, z) returned {Describe.Tensor(actual)} for component {i} of the state, " +
-                    $"which is {Describe.Tensor(expected)}; dz/dt must have the state's shape, dtype and device");
+                    $"which is {Describe.Shape(shapes[i])} {dtype} on {device}; dz/dt must have the state's shape, dtype and device");
         }
         return new OdeState(derivative.Select(d => d.Contiguous()).ToArray());
     }

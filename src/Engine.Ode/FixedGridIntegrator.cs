@@ -7,7 +7,7 @@ namespace Engine.Ode;
 /// </summary>
 internal static class FixedGridIntegrator
 {
-    public static (OdeState[] Outputs, int Steps) Integrate(ButcherTableau tableau, Dynamics dynamics, OdeState z0, double[] times, double stepSize, int maxSteps)
+    public static Integration Integrate(ButcherTableau tableau, Dynamics dynamics, OdeState z0, double[] times, double stepSize, int maxSteps)
     {
         var counts = StepsPerInterval(times, stepSize);
         long total = counts.Sum(c => (long)c);
@@ -17,6 +17,7 @@ internal static class FixedGridIntegrator
                 $"take {total} steps, more than MaxSteps = {maxSteps}");
         var outputs = new OdeState[times.Length];
         outputs[0] = z0;
+        var plan = new StepPlan(times.Length);
         var y = z0;
         for (int i = 0; i < counts.Length; i++)
         {
@@ -27,10 +28,11 @@ internal static class FixedGridIntegrator
                 var y1 = Step(tableau, dynamics, y, t0, h, t1);
                 if (!ReferenceEquals(y, z0)) StateOps.Dispose(y);
                 y = y1;
+                plan.Outputs[i + 1] = new OutputSlot(plan.Add(t0, h, t1), AtEnd: true);
             }
             outputs[i + 1] = StateOps.NewHandles(y);
         }
-        return (outputs, (int)total);
+        return new Integration(outputs, (int)total, 0, plan);
     }
 
     private static OdeState Step(ButcherTableau tableau, Dynamics dynamics, OdeState y, double t0, double h, double t1)

@@ -11,7 +11,8 @@ namespace Engine.Ode;
 /// </code>
 /// f is any tensor code (closing over parameters); t reaches it as a 0-dimensional tensor of the state's
 /// dtype, valid during the call. Times may increase or decrease (integration backwards in time). Under an active
-/// <see cref="Tape"/> the solve is differentiated as <see cref="OdeOptions.Gradient"/> says.
+/// <see cref="Tape"/> the solve is differentiated as <see cref="OdeOptions.Gradient"/> says, for z0, the times and the
+/// parameters f uses (for the Adjoint and Checkpointed methods, those listed in <see cref="OdeOptions.Parameters"/>).
 /// </summary>
 public static class Ode
 {
@@ -36,22 +37,58 @@ public static class Ode
         if (!StateOps.IsFinite(z0))
             throw new ArgumentException($"Ode.Solve: z0 contains NaN or infinite values (at t = {Describe.Number(grid[0])})");
 
+        CheckParameters(z0, options);
+        return options.Gradient switch
+        {
+            OdeGradient.Direct => SolveDirect(f, z0, times, grid, options),
+            OdeGradient.Adjoint => SolveAsNode(new AdjointSolve(f, options, grid, MustFindParameters(options)), z0, times),
+            _ => SolveAsNode(new CheckpointedSolve(f, options, grid, MustFindParameters(options)), z0, times),
+        };
+    }
+
+    /// <summary>The solver's steps recorded like any ops; identity nodes around them give the times their gradients when they need them.</summary>
+    private static OdeSolution<OdeState> SolveDirect(Func<Tensor, OdeState, OdeState> f, OdeState z0, Tensor times, double[] grid, OdeOptions options)
+    {
         using var scope = TensorScope.Begin();
+        bool timesNeedGradients = Tape.IsRecording && times.RequiresGrad;
+        var start = timesNeedGradients ? new DirectTimeGradient.Start(f, grid, z0.Count) : null;
+        var first = start is null ? z0 : new OdeState(start.Apply([.. z0, times]));
         var dynamics = new Dynamics(f, z0);
-        var tableau = options.Solver;
-        OdeState[] outputs;
-        int accepted, rejected = 0;
-        if (options.IsFixedStep)
+        var result = Integrator.Run(dynamics, first, grid, options, Math.Abs(grid[^1] - grid[0]));
+        // The output at t_0 is z0 itself, whose gradient does not involve t_0.
+        result.Outputs[0] = z0;
+        var stacked = Enumerable.Range(0, z0.Count).Select(j => Tensor.Stack(result.Outputs.Select(o => o[j]).ToArray())).ToArray();
+        var stats = new OdeStats(dynamics.Evaluations, result.Accepted, result.Rejected);
+        if (start is not null)
         {
-            double stepSize = options.StepSize ?? Math.Abs(grid[^1] - grid[0]) / options.Steps!.Value;
-            (outputs, accepted) = FixedGridIntegrator.Integrate(tableau, dynamics, z0, grid, stepSize, options.MaxSteps);
+            var outputs = new DirectTimeGradient.Outputs(f, grid, z0.Count) { Stats = stats };
+            start.Stats = stats;
+            stacked = outputs.Apply([.. stacked, times]);
         }
-        else
+        foreach (var component in stacked) scope.Keep(component);
+        return new OdeSolution<OdeState>(new OdeState(stacked), stats);
+    }
+
+    private static OdeSolution<OdeState> SolveAsNode(SolveFunction function, OdeState z0, Tensor times)
+    {
+        var states = function.Solve(z0, times);
+        return new OdeSolution<OdeState>(states, function.Stats);
+    }
+
+    /// <summary>Whether the node must check that f uses no unlisted tensor that requires gradients: when nothing is listed and a tape is recording.</summary>
+    private static bool MustFindParameters(OdeOptions options) => options.Parameters.Count == 0 && Tape.IsRecording;
+
+    private static void CheckParameters(OdeState z0, OdeOptions options)
+    {
+        for (int p = 0; p < options.Parameters.Count; p++)
         {
-            (outputs, accepted, rejected) = AdaptiveIntegrator.Integrate(tableau, dynamics, z0, grid, options);
+            var parameter = options.Parameters[p];
+            for (int j = 0; j < z0.Count; j++)
+                if (ReferenceEquals(parameter, z0[j]))
+                    throw new ArgumentException($"Ode.Solve: OdeOptions.Parameters[{p}] is component {j} of z0; z0 gets its gradient anyway, list only what f closes over");
+            if (parameter.Device != z0[0].Device)
+                throw new ArgumentException($"Ode.Solve: OdeOptions.Parameters[{p}] is {Describe.Tensor(parameter)}, but the state is on {z0[0].Device}");
         }
-        var stacked = Enumerable.Range(0, z0.Count).Select(j => scope.Keep(Tensor.Stack(outputs.Select(o => o[j]).ToArray()))).ToArray();
-        return new OdeSolution<OdeState>(new OdeState(stacked), new OdeStats(dynamics.Evaluations, accepted, rejected));
     }
 
     private static void CheckState(OdeState z0)
@@ -72,9 +109,6 @@ public static class Ode
         ArgumentNullException.ThrowIfNull(times);
         if (times.Rank != 1 || times.NumElements == 0 || !times.DType.IsFloating())
             throw new ArgumentException($"Ode.Solve: times must be a non-empty 1-D F32 or F64 tensor, got {Describe.Tensor(times)}");
-        if (Tape.IsRecording && times.RequiresGrad)
-            throw new ArgumentException(
-                "Ode.Solve: times require gradients, but the Direct method treats them as constants (step sizes are not differentiated); pass times.Detach()");
         var grid = times.ToArray<double>();
         for (int i = 0; i < grid.Length; i++)
             if (!double.IsFinite(grid[i]))

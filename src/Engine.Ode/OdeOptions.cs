@@ -42,6 +42,31 @@ public sealed record OdeOptions
     /// <summary>How gradients are computed.</summary>
     public OdeGradient Gradient { get; init; } = OdeGradient.Direct;
 
+    /// <summary>
+    /// The tensors f closes over that need gradients (torchdiffeq's <c>adjoint_params</c>), for the
+    /// <see cref="OdeGradient.Adjoint"/> and <see cref="OdeGradient.Checkpointed"/> methods, whose solve is one node
+    /// on the tape: only these (and z0 and the times) are its inputs, so only they get gradients. List every
+    /// parameter f uses; they may be leaves or results of recorded ops (their gradients then flow on). When the
+    /// list is empty, a tape is recording and f uses a leaf with <see cref="Tensor.RequiresGrad"/> set, the solve
+    /// throws rather than drop that gradient; an incomplete list, or an unlisted tensor that is only tracked because
+    /// a tape recorded the op that made it, cannot be detected. The Direct method finds what f uses on the tape and
+    /// ignores this list.
+    /// </summary>
+    public IReadOnlyList<Tensor> Parameters { get; init; } = [];
+
+    /// <summary>Relative tolerance of the adjoint's adaptive backward solve; <see cref="Rtol"/> when null.</summary>
+    public double? AdjointRtol { get; init; }
+
+    /// <summary>Absolute tolerance of the adjoint's adaptive backward solve; <see cref="Atol"/> when null.</summary>
+    public double? AdjointAtol { get; init; }
+
+    /// <summary>
+    /// The adjoint's error control ignores the parameter adjoints a_theta (Kidger, Chen and Lyons 2021, "Hey, that's
+    /// not an ODE"): a_theta feeds nothing back into the backward dynamics, so its local errors need not shrink the
+    /// step; this usually saves backward steps at little cost in accuracy. Off by default, as in torchdiffeq.
+    /// </summary>
+    public bool AdjointSeminorm { get; init; }
+
     /// <summary>True when fixed steps were requested.</summary>
     public bool IsFixedStep => StepSize is not null || Steps is not null;
 
@@ -57,16 +82,41 @@ public sealed record OdeOptions
             throw new ArgumentException($"OdeOptions: Steps must be positive, got {n}");
         if (MaxSteps <= 0)
             throw new ArgumentException($"OdeOptions: MaxSteps must be positive, got {MaxSteps}");
+        if (!Enum.IsDefined(Gradient))
+            throw new ArgumentException($"OdeOptions: Gradient {(int)Gradient} is not an OdeGradient");
+        ValidateParameters();
         if (IsFixedStep) return;
         if (!Solver.IsAdaptive)
             throw new ArgumentException($"OdeOptions: {Solver.Name} has no error estimate, so it needs fixed steps: set StepSize or Steps");
-        if (!(Rtol >= 0 && Atol >= 0 && double.IsFinite(Rtol) && double.IsFinite(Atol)) || Rtol == 0 && Atol == 0)
-            throw new ArgumentException($"OdeOptions: Rtol and Atol must be finite, non-negative and not both zero, got Rtol {Rtol} and Atol {Atol}");
+        CheckTolerances("Rtol", Rtol, "Atol", Atol);
+        CheckTolerances("AdjointRtol", AdjointRtol ?? Rtol, "AdjointAtol", AdjointAtol ?? Atol);
         if (FirstStep is { } first && !(first > 0 && double.IsFinite(first)))
             throw new ArgumentException($"OdeOptions: FirstStep must be positive and finite, got {first}");
         if (!(Safety > 0 && Safety <= 1))
             throw new ArgumentException($"OdeOptions: Safety must be in (0, 1], got {Safety}");
         if (!(MinFactor > 0 && MinFactor < 1 && MaxFactor > 1 && double.IsFinite(MaxFactor)))
             throw new ArgumentException($"OdeOptions: need 0 < MinFactor < 1 < MaxFactor, got MinFactor {MinFactor} and MaxFactor {MaxFactor}");
+    }
+
+    private static void CheckTolerances(string rtolName, double rtol, string atolName, double atol)
+    {
+        if (!(rtol >= 0 && atol >= 0 && double.IsFinite(rtol) && double.IsFinite(atol)) || rtol == 0 && atol == 0)
+            throw new ArgumentException(
+                $"OdeOptions: {rtolName} and {atolName} must be finite, non-negative and not both zero, got {rtolName} {rtol} and {atolName} {atol}");
+    }
+
+    private void ValidateParameters()
+    {
+        ArgumentNullException.ThrowIfNull(Parameters, nameof(Parameters));
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            var p = Parameters[i] ?? throw new ArgumentException($"OdeOptions: Parameters[{i}] is null");
+            if (p.IsDisposed) throw new ArgumentException($"OdeOptions: Parameters[{i}] has been disposed");
+            if (!p.DType.IsFloating())
+                throw new ArgumentException($"OdeOptions: Parameters[{i}] is {Describe.Tensor(p)}; only floating tensors take gradients");
+            for (int j = 0; j < i; j++)
+                if (ReferenceEquals(Parameters[j], p))
+                    throw new ArgumentException($"OdeOptions: Parameters[{j}] and Parameters[{i}] are the same tensor; list each parameter once");
+        }
     }
 }

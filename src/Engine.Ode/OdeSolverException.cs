@@ -7,7 +7,12 @@ namespace Engine.Ode;
 public sealed class OdeSolverException : Exception
 {
     /// <summary>An error at time <paramref name="time"/> with step size <paramref name="stepSize"/> and the last error norm (NaN when none).</summary>
-    public OdeSolverException(string message, double time, double stepSize, double errorNorm) : base(message)
+    public OdeSolverException(string message, double time, double stepSize, double errorNorm) : this(message, time, stepSize, errorNorm, null)
+    {
+    }
+
+    /// <summary>The same, for a failure that <paramref name="inner"/> (a failure of an inner solve) describes first.</summary>
+    public OdeSolverException(string message, double time, double stepSize, double errorNorm, Exception? inner) : base(message, inner)
     {
         Time = time;
         StepSize = stepSize;

@@ -51,9 +51,10 @@ internal sealed class RungeKuttaStep
 
     /// <summary>
     /// The error estimate divided by the tolerance, in the mixed RMS norm: the largest over the components of
-    /// the RMS of err / (atol + rtol max(|y0|, |y1|)). The step is accepted when it is at most 1.
+    /// the RMS of err / (atol + rtol max(|y0|, |y1|)), over the first <paramref name="normComponents"/> components
+    /// (a seminorm when that is not all of them). The step is accepted when it is at most 1.
     /// </summary>
-    public double ErrorRatio(double rtol, double atol)
+    public double ErrorRatio(double rtol, double atol, int normComponents)
     {
         var error = tableau.Error ?? throw new InvalidOperationException($"{tableau.Name} has no error estimate");
         var used = Enumerable.Range(0, tableau.Stages).Where(i => error.Weights.Any(w => w[i] != 0)).ToArray();
@@ -61,10 +62,11 @@ internal sealed class RungeKuttaStep
         var weights = new double[error.Weights.Length, used.Length];
         for (int e = 0; e < error.Weights.Length; e++)
             for (int n = 0; n < used.Length; n++) weights[e, n] = H * error.Weights[e][used[n]];
-        var norms = StateOps.ScaledNorms(used.Select(i => stages[i]!).ToArray(), weights, Y0, Y1, rtol, atol);
+        var norms = StateOps.ScaledNorms(used.Select(i => stages[i]!.Head(normComponents)).ToArray(), weights,
+            Y0.Head(normComponents), Y1.Head(normComponents), rtol, atol);
         double ratio = 0;
         Span<double> estimates = stackalloc double[error.Weights.Length];
-        for (int j = 0; j < Y0.Count; j++)
+        for (int j = 0; j < normComponents; j++)
         {
             for (int e = 0; e < estimates.Length; e++) estimates[e] = norms[j, e];
             ratio = Math.Max(ratio, error.Combine(estimates));

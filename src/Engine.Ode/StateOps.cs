@@ -51,6 +51,10 @@ internal static class StateOps
         return true;
     }
 
+    /// <summary>The first <paramref name="count"/> components (the state itself when that is all of them).</summary>
+    public static OdeState Head(this OdeState state, int count) =>
+        count == state.Count ? state : new OdeState(state.Take(count).ToArray());
+
     /// <summary>New handles on the components (recorded as identities), for a caller that disposes the originals.</summary>
     public static OdeState NewHandles(OdeState state) => new(state.Select(c => c.Contiguous()).ToArray());
 

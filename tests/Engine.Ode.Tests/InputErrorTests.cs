@@ -1,4 +1,3 @@
-using Engine.Autodiff;
 using Engine.Ode.Tests.Support;
 using Xunit;
 
@@ -120,15 +119,5 @@ public class InputErrorTests
         Expect.Throws<ArgumentException>(() => Ode.Solve((t, z) => z, Tensor.From(new long[] { 1 }), Times(0, 1)), "component 0 of z0", "I64");
         Expect.Throws<ArgumentException>(() => Ode.Solve((t, z) => z, new OdeState(Tensor.Ones([2], DType.F64), Tensor.Ones([2])), Times(0, 1)),
             "component 1 of z0", "F32");
-    }
-
-    [Fact]
-    public void TimesThatRequireGradientsAreRefusedByTheDirectMethod()
-    {
-        using var scope = TensorScope.Begin();
-        var times = Times(0, 1);
-        times.RequiresGrad = true;
-        using var tape = Tape.Record();
-        Expect.Throws<ArgumentException>(() => Ode.Solve(Decay, Tensor.From(new[] { 1.0 }), times), "times require gradients", "Detach");
     }
 }

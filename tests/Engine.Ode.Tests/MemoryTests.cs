@@ -59,15 +59,22 @@ public class MemoryTests : IDisposable
         Assert.Equal(baseline, Stats.BytesInUse);
     }
 
+    public static TheoryData<bool, OdeGradient> AdaptiveAndMethods() => new()
+    {
+        { false, OdeGradient.Direct }, { true, OdeGradient.Direct }, { false, OdeGradient.Adjoint }, { true, OdeGradient.Adjoint },
+        { false, OdeGradient.Checkpointed }, { true, OdeGradient.Checkpointed },
+    };
+
     [Theory]
-    [MemberData(nameof(Adaptive))]
-    public void ForwardAndBackwardReturnToTheBaselineOnceTheGradientsAreCleared(bool adaptive)
+    [MemberData(nameof(AdaptiveAndMethods))]
+    public void ForwardAndBackwardReturnToTheBaselineOnceTheGradientsAreCleared(bool adaptive, OdeGradient method)
     {
         long baseline = Stats.BytesInUse;
         using (var scope = TensorScope.Begin())
         using (var tape = Tape.Record())
         {
-            var states = Ode.Solve(Field, z0, Tensor.Linspace(0, 1, 7), Options(adaptive)).States;
+            var options = Options(adaptive) with { Gradient = method, Parameters = [w1, b1, w2, b2] };
+            var states = Ode.Solve(Field, z0, Tensor.Linspace(0, 1, 7), options).States;
             tape.Backward(states.Square().Mean());
         }
         Assert.NotNull(w1.Grad);
