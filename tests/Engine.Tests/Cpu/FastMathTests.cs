@@ -27,15 +27,19 @@ public unsafe class FastMathTests
     }
 
     [Fact]
-    public void Exp_gives_zero_below_the_float_range_and_keeps_NaN()
+    public void Exp_gives_zero_below_the_float_range_infinity_above_it_and_keeps_NaN()
     {
-        float[] x = [-100f, float.NegativeInfinity, float.NaN, -87f, 0f, 1f, 2f, 3f];
+        float[] x = [-100f, float.NegativeInfinity, float.NaN, -87f, 88.7f, 89f, float.PositiveInfinity, 3f];
         var y = new float[x.Length];
-        fixed (float* px = x, py = y) FastExp.ShiftedExp(px, 0f, py, x.Length);
+        fixed (float* px = x, py = y) FastExp.Apply(px, py, x.Length);
         Assert.Equal(0f, y[0]);
         Assert.Equal(0f, y[1]);
         Assert.True(float.IsNaN(y[2]));
         Assert.Equal(Math.Exp(-87), y[3], Math.Exp(-87) * 1e-6);
+        Assert.Equal(Math.Exp(x[4]), y[4], Math.Exp(x[4]) * 1e-6);
+        Assert.Equal(float.PositiveInfinity, y[5]);
+        Assert.Equal(float.PositiveInfinity, y[6]);
+        Assert.Equal(Math.Exp(3), y[7], Math.Exp(3) * 1e-6);
     }
 
     [Fact]

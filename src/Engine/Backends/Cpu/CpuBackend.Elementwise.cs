@@ -66,6 +66,7 @@ internal sealed unsafe partial class CpuBackend
         {
             case UnaryOp.Neg: TensorPrimitives.Negate(x, y); return;
             case UnaryOp.Abs: TensorPrimitives.Abs(x, y); return;
+            case UnaryOp.Exp when typeof(T) == typeof(float): FastExp.Apply((float*)px, (float*)py, n); return;
             case UnaryOp.Exp: TensorPrimitives.Exp(x, y); return;
             case UnaryOp.Log: TensorPrimitives.Log(x, y); return;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); return;
@@ -138,6 +139,7 @@ internal sealed unsafe partial class CpuBackend
         private readonly T* a, b, y;
         private readonly RowLayout la, lb;
         private readonly long outer, inner, rowsPerPart, chunk;
+        private readonly bool stream;
 
         public BinaryJob(BinaryOp op, T* a, RowLayout la, T* b, RowLayout lb, T* y, long outer, long inner, int parts)
         {
@@ -149,6 +151,7 @@ internal sealed unsafe partial class CpuBackend
             this.lb = lb;
             this.outer = outer;
             this.inner = inner;
+            stream = outer > 1 && StreamingRows.Worth(op, outer * inner * sizeof(T));
             if (outer >= parts)
             {
                 rowsPerPart = (outer + parts - 1) / parts;
@@ -169,6 +172,7 @@ internal sealed unsafe partial class CpuBackend
             {
                 long last = Math.Min(outer, (part + 1) * rowsPerPart);
                 for (long i = part * rowsPerPart; i < last; i++) Columns(i, 0, inner);
+                if (stream) StreamingRows.Fence();
                 return;
             }
             long chunks = (inner + chunk - 1) / chunk;
@@ -181,8 +185,9 @@ internal sealed unsafe partial class CpuBackend
             for (long done = 0; done < count; done += StridedLoop.MaxRowLength)
             {
                 long j = start + done;
-                BinaryRow(op, a + row * la.Outer + j * la.Inner, la.Inner, b + row * lb.Outer + j * lb.Inner, lb.Inner,
-                    y + row * inner + j, (int)Math.Min(StridedLoop.MaxRowLength, count - done));
+                T* pa = a + row * la.Outer + j * la.Inner, pb = b + row * lb.Outer + j * lb.Inner, py = y + row * inner + j;
+                int n = (int)Math.Min(StridedLoop.MaxRowLength, count - done);
+                if (!stream || !StreamingRows.TryApply(op, pa, la.Inner, pb, lb.Inner, py, n)) BinaryRow(op, pa, la.Inner, pb, lb.Inner, py, n);
             }
         }
     }

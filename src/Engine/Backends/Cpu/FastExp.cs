@@ -9,14 +9,29 @@ namespace Engine.Backends.Cpu;
 /// exp(x - shift) over a row, the inner loop of softmax and cross-entropy. F32 uses Cephes's expf (reduction to
 /// r in [-ln2/2, ln2/2], a degree-6 polynomial, 2^n built in the exponent field; relative error about 2e-7)
 /// vectorised and fused with the shift and the sum, so a row is read once instead of three times. Arguments below
-/// -87.3 give exactly 0 (so masked -inf logits get probability 0) and NaN stays NaN. F64 uses TensorPrimitives.
+/// -87.3 give exactly 0 (so masked -inf logits get probability 0) and NaN stays NaN. F64 uses TensorPrimitives. The
+/// F32 Exp op uses the same function: it is our own code, so it runs at full speed whatever the runtime decides
+/// about precompiled library code (TensorPrimitives.Exp ran 3x slower in some processes with tiered compilation off).
 /// </summary>
 internal static unsafe class FastExp
 {
     private const float Log2E = 1.44269504088896341f, Ln2High = 0.693359375f, Ln2Low = -2.12194440e-4f;
     private const float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
         P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
-    private const float Lowest = -87.3f, Highest = 88.3762626647949f;
+    private const float Lowest = -87.3f, Highest = 88.7228391f;
+
+    /// <summary>y = exp(x) for F32 rows (the Exp op); the same approximation as the softmax rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply(float* x, float* y, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8) Vector(Vector256.Load(x + i)).Store(y + i);
+        for (; i < n; i++) y[i] = Of(x[i]);
+    }
+
+    /// <summary>The same approximation for one value, so strided and contiguous paths agree to the bit.</summary>
+    public static float Of(float x) => Vector(Vector256.Create(x)).GetElement(0);
 
     /// <summary>y = exp(x - shift) for a row of n elements; returns the sum of y in double (x and y may be the same row).</summary>
     public static double ShiftedExp<T>(T* x, T shift, T* y, int n) where T : unmanaged, IFloatingPointIeee754<T>
@@ -69,7 +84,7 @@ internal static unsafe class FastExp
         double sum = Vector256.Sum(total);
         for (; i < n; i++)
         {
-            float e = Vector(Vector256.Create(x[i] - shift)).GetElement(0);
+            float e = Of(x[i] - shift);
             if (store) y[i] = e;
             sum += e;
         }
@@ -89,8 +104,14 @@ internal static unsafe class FastExp
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P4));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
         var e = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
-        var result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256<float>.Zero, e * scale);
+        // 2^n as 2^k * 2^(n-k) with k = n/2, so n up to 128 (x up to ln of the largest float) stays finite.
+        var exponent = Vector256.ConvertToInt32(n);
+        var half = Vector256.ShiftRightArithmetic(exponent, 1);
+        var scale1 = Vector256.ShiftLeft(half + Vector256.Create(127), 23).AsSingle();
+        var scale2 = Vector256.ShiftLeft(exponent - half + Vector256.Create(127), 23).AsSingle();
+        var result = e * scale1 * scale2;
+        result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256<float>.Zero, result);
+        result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(Highest)), Vector256.Create(float.PositiveInfinity), result);
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 }

@@ -12,7 +12,7 @@ internal static class ScalarMath
     {
         UnaryOp.Neg => -x,
         UnaryOp.Abs => T.Abs(x),
-        UnaryOp.Exp => T.Exp(x),
+        UnaryOp.Exp => typeof(T) == typeof(float) ? T.CreateTruncating(FastExp.Of(float.CreateTruncating(x))) : T.Exp(x),
         UnaryOp.Log => T.Log(x),
         UnaryOp.Sqrt => T.Sqrt(x),
         UnaryOp.Rsqrt => T.One / T.Sqrt(x),
