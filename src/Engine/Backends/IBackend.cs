@@ -63,4 +63,16 @@ internal interface IBackend
 
     /// <summary>y = x0 + sum_i coefficients[i] * xs[i] in one pass (a Runge-Kutta stage).</summary>
     void LinearCombination(BufferView x0, ReadOnlySpan<double> coefficients, ReadOnlySpan<BufferView> xs, BufferView y);
+
+    // ---- Convolution, normalisation, pooling, dropout and fused optimizer updates ----
+
+    /// <summary>y = conv2d(x, w) (+ bias per output channel) for <paramref name="geometry"/>; y is contiguous.</summary>
+    void Conv2d(BufferView x, BufferView w, BufferView? bias, BufferView y, Conv2dGeometry geometry);
+    /// <summary>
+    /// y = the transposed convolution of x (+ bias per channel of y): the adjoint of the convolution
+    /// <paramref name="geometry"/>, so x has that convolution's output shape and y its input shape; y is contiguous.
+    /// </summary>
+    void Conv2dTranspose(BufferView x, BufferView w, BufferView? bias, BufferView y, Conv2dGeometry geometry);
+    /// <summary>gw = the gradient of sum(gy * conv2d(x, w)) with respect to w; gw is contiguous.</summary>
+    void Conv2dWeightGradient(BufferView x, BufferView gy, BufferView gw, Conv2dGeometry geometry);
 }
