@@ -75,4 +75,12 @@ internal interface IBackend
     void Conv2dTranspose(BufferView x, BufferView w, BufferView? bias, BufferView y, Conv2dGeometry geometry);
     /// <summary>gw = the gradient of sum(gy * conv2d(x, w)) with respect to w; gw is contiguous.</summary>
     void Conv2dWeightGradient(BufferView x, BufferView gy, BufferView gw, Conv2dGeometry geometry);
+
+    /// <summary>
+    /// Mean and variance of x over the axes where <paramref name="mean"/> and <paramref name="variance"/> (x's rank) have
+    /// size 1, in one pass; the variance divides the sum of squared deviations by count - <paramref name="correction"/>.
+    /// </summary>
+    void Moments(BufferView x, BufferView mean, BufferView variance, int correction);
+    /// <summary>y = x * scale + shift, all three broadcast to y's shape, in one pass.</summary>
+    void MultiplyAdd(BufferView x, BufferView scale, BufferView shift, BufferView y);
 }
