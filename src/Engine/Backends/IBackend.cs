@@ -83,4 +83,16 @@ internal interface IBackend
     void Moments(BufferView x, BufferView mean, BufferView variance, int correction);
     /// <summary>y = x * scale + shift, all three broadcast to y's shape, in one pass.</summary>
     void MultiplyAdd(BufferView x, BufferView scale, BufferView shift, BufferView y);
+
+    /// <summary>y = the maximum of each window of x [N, C, H, W] (NaN wins), indices = its position i W + j in the plane (I64).</summary>
+    void MaxPool2d(BufferView x, BufferView y, BufferView indices, Pool2dWindows windows);
+    /// <summary>y = the sum of each window of x [N, C, H, W] divided by the window's divisor.</summary>
+    void AvgPool2d(BufferView x, BufferView y, Pool2dWindows windows);
+    /// <summary>gx (overwritten) = the adjoint of <see cref="AvgPool2d"/> applied to gy; gx is contiguous.</summary>
+    void AvgPool2dTranspose(BufferView gy, BufferView gx, Pool2dWindows windows);
+    /// <summary>
+    /// y = x / (1 - p) where u >= p, else 0, for u the uniform value that <see cref="Random"/> draws for the same
+    /// element of a tensor of y's dtype at (seed, offset); elements in y's row-major order.
+    /// </summary>
+    void Dropout(BufferView x, BufferView y, double p, ulong seed, ulong offset);
 }
