@@ -95,4 +95,9 @@ internal interface IBackend
     /// element of a tensor of y's dtype at (seed, offset); elements in y's row-major order.
     /// </summary>
     void Dropout(BufferView x, BufferView y, double p, ulong seed, ulong offset);
+
+    /// <summary>One fused SGD update of a parameter (and its momentum buffer, when the rule has momentum), in place.</summary>
+    void SgdUpdate(BufferView parameter, BufferView gradient, BufferView? momentumBuffer, SgdRule rule);
+    /// <summary>One fused Adam or AdamW update of a parameter and its two moment buffers, in place.</summary>
+    void AdamUpdate(BufferView parameter, BufferView gradient, BufferView expAvg, BufferView expAvgSq, AdamRule rule);
 }
