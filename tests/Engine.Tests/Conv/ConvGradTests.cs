@@ -32,6 +32,9 @@ public class ConvGradTests
         });
     }
 
+    private static int TransposedSize(int size, int kernel, int stride, int padding, int dilation, int outputPadding) =>
+        (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1;
+
     [Fact]
     public void ConvTranspose2d_gradients_for_input_weight_and_bias()
     {
@@ -42,6 +45,8 @@ public class ConvGradTests
             let outWidth = ConvReference.OutputSize(c.Input[3], c.Weight[3], p.Stride.Width, p.Padding.Width, p.Dilation.Width)
             from outputPadding in ConvGen.Pair(0, 1)
             where outputPadding.Height < Math.Max(p.Stride.Height, p.Dilation.Height) && outputPadding.Width < Math.Max(p.Stride.Width, p.Dilation.Width)
+            where TransposedSize(outHeight, c.Weight[2], p.Stride.Height, p.Padding.Height, p.Dilation.Height, outputPadding.Height) >= 1
+               && TransposedSize(outWidth, c.Weight[3], p.Stride.Width, p.Padding.Width, p.Dilation.Width, outputPadding.Width) >= 1
             from x in GradGen.Input(Domain.Normal, [c.Input[0], c.Weight[0], outHeight, outWidth])
             from w in GradGen.Input(Domain.Normal, c.Weight)
             from b in GradGen.Input(Domain.Normal, [c.Input[1]])
