@@ -25,17 +25,22 @@ public static class Idx
     internal static byte[] Decompress(byte[] bytes, string source)
     {
         if (bytes.Length < 2 || bytes[0] != 0x1F || bytes[1] != 0x8B) return bytes;
+        byte[] data;
         try
         {
             using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
             using var output = new MemoryStream();
             gzip.CopyTo(output);
-            return output.ToArray();
+            data = output.ToArray();
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
             throw new InvalidDataException($"{source}: the gzip stream is truncated or corrupt ({e.Message})", e);
         }
+        // GZipStream stops quietly at a cut-off stream; the trailer's last field, the length mod 2^32, tells.
+        if (bytes.Length < 18 || BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)) != (uint)data.Length)
+            throw new InvalidDataException($"{source}: the gzip stream is truncated or corrupt (its trailer does not give the {data.Length} bytes it decompressed to)");
+        return data;
     }
 
     /// <summary>Parses IDX bytes; <paramref name="source"/> names them in error messages.</summary>
