@@ -8,8 +8,15 @@ internal sealed record PoolAxis(int Size, int[] Starts, int[] Taps, int Step, in
 {
     public int Outputs => Starts.Length;
 
-    /// <summary>The taps of window <paramref name="o"/> inside the input, as a range; only for contiguous windows (step 1).</summary>
-    public (int From, int To) Inside(int o) => (Math.Max(Starts[o], 0), Math.Min(Starts[o] + Taps[o], Size));
+    /// <summary>
+    /// The taps of window <paramref name="o"/> inside the input: from the first one at or after 0, by <see cref="Step"/>,
+    /// below the returned end. Every window has at least one (the constructors reject windows of padding only).
+    /// </summary>
+    public (int From, int To) Reach(int o)
+    {
+        int start = Starts[o], first = start >= 0 ? start : start + (-start + Step - 1) / Step * Step;
+        return (first, Math.Min(start + (Taps[o] - 1) * Step + 1, Size));
+    }
 
     /// <summary>
     /// Sliding windows, as PyTorch's max_pool2d and avg_pool2d place them: output o starts at o stride - padding; in

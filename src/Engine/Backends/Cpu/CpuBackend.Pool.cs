@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Engine.Ops;
 
@@ -19,37 +20,42 @@ internal sealed unsafe partial class CpuBackend
         using var input = new ContiguousInput<T>(this, x);
         T* source = input.Pointer, target = Address<T>(y, y.Offset);
         long* positions = Address<long>(indices, indices.Offset);
+        long inPlane = (long)windows.Rows.Size * windows.Columns.Size, outPlane = (long)windows.Rows.Outputs * windows.Columns.Outputs;
+        ForEachPlane(x, x.Count, plane => MaxPoolPlane(source + plane * inPlane, target + plane * outPlane, positions + plane * outPlane, windows));
+    }
+
+    /// <summary>The maximum (NaN wins, the first on ties) of every window of one plane, and where it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPoolPlane<T>(T* image, T* target, long* positions, Pool2dWindows windows) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var (rows, columns) = (windows.Rows, windows.Columns);
-        long inPlane = (long)rows.Size * columns.Size, outPlane = (long)rows.Outputs * columns.Outputs;
-        ForEachPlane(x, (long)x.Count, plane =>
+        int width = columns.Size, rowStep = rows.Step, columnStep = columns.Step;
+        long o = 0;
+        for (int i = 0; i < rows.Outputs; i++)
         {
-            T* image = source + plane * inPlane;
-            long o = plane * outPlane;
-            for (int i = 0; i < rows.Outputs; i++)
-                for (int j = 0; j < columns.Outputs; j++, o++)
+            var (rowFrom, rowTo) = rows.Reach(i);
+            for (int j = 0; j < columns.Outputs; j++, o++)
+            {
+                var (columnFrom, columnTo) = columns.Reach(j);
+                long at = (long)rowFrom * width + columnFrom;
+                T best = image[at];
+                for (int row = rowFrom; row < rowTo; row += rowStep)
                 {
-                    T best = T.NegativeInfinity;
-                    long at = -1;
-                    for (int a = 0; a < rows.Taps[i]; a++)
+                    T* line = image + (long)row * width;
+                    for (int column = columnFrom; column < columnTo; column += columnStep)
                     {
-                        int row = rows.Starts[i] + a * rows.Step;
-                        if ((uint)row >= (uint)rows.Size) continue;
-                        for (int b = 0; b < columns.Taps[j]; b++)
+                        T value = line[column];
+                        if (value > best || T.IsNaN(value) && !T.IsNaN(best))
                         {
-                            int column = columns.Starts[j] + b * columns.Step;
-                            if ((uint)column >= (uint)columns.Size) continue;
-                            T value = image[(long)row * columns.Size + column];
-                            if (value > best || T.IsNaN(value) && !T.IsNaN(best) || at < 0)
-                            {
-                                best = value;
-                                at = (long)row * columns.Size + column;
-                            }
+                            best = value;
+                            at = (long)row * width + column;
                         }
                     }
-                    target[o] = best;
-                    positions[o] = at;
                 }
-        });
+                target[o] = best;
+                positions[o] = at;
+            }
+        }
     }
 
     public void AvgPool2d(BufferView x, BufferView y, Pool2dWindows windows)
@@ -63,23 +69,28 @@ internal sealed unsafe partial class CpuBackend
         RequireContiguous("AvgPool2d", y);
         using var input = new ContiguousInput<T>(this, x);
         T* source = input.Pointer, target = Address<T>(y, y.Offset);
+        long inPlane = (long)windows.Rows.Size * windows.Columns.Size, outPlane = (long)windows.Rows.Outputs * windows.Columns.Outputs;
+        ForEachPlane(x, x.Count, plane => AvgPoolPlane(source + plane * inPlane, target + plane * outPlane, windows));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AvgPoolPlane<T>(T* image, T* target, Pool2dWindows windows) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var (rows, columns) = (windows.Rows, windows.Columns);
-        long inPlane = (long)rows.Size * columns.Size, outPlane = (long)rows.Outputs * columns.Outputs;
-        ForEachPlane(x, x.Count, plane =>
+        int width = columns.Size;
+        long o = 0;
+        for (int i = 0; i < rows.Outputs; i++)
         {
-            T* image = source + plane * inPlane;
-            long o = plane * outPlane;
-            for (int i = 0; i < rows.Outputs; i++)
-                for (int j = 0; j < columns.Outputs; j++, o++)
-                {
-                    var (rowFrom, rowTo) = rows.Inside(i);
-                    var (columnFrom, columnTo) = columns.Inside(j);
-                    T sum = T.Zero;
-                    for (int row = rowFrom; row < rowTo; row++)
-                        for (int column = columnFrom; column < columnTo; column++) sum += image[(long)row * columns.Size + column];
-                    target[o] = sum / T.CreateTruncating(rows.Divisors[i] * columns.Divisors[j]);
-                }
-        });
+            var (rowFrom, rowTo) = rows.Reach(i);
+            for (int j = 0; j < columns.Outputs; j++, o++)
+            {
+                var (columnFrom, columnTo) = columns.Reach(j);
+                T sum = T.Zero;
+                for (int row = rowFrom; row < rowTo; row++)
+                    for (int column = columnFrom; column < columnTo; column++) sum += image[(long)row * width + column];
+                target[o] = sum / T.CreateTruncating(rows.Divisors[i] * columns.Divisors[j]);
+            }
+        }
     }
 
     public void AvgPool2dTranspose(BufferView gy, BufferView gx, Pool2dWindows windows)
@@ -93,23 +104,28 @@ internal sealed unsafe partial class CpuBackend
         RequireContiguous("AvgPool2dTranspose", gx);
         using var outputGradient = new ContiguousInput<T>(this, gy);
         T* source = outputGradient.Pointer, target = Address<T>(gx, gx.Offset);
+        long inPlane = (long)windows.Rows.Size * windows.Columns.Size, outPlane = (long)windows.Rows.Outputs * windows.Columns.Outputs;
+        ForEachPlane(gx, gx.Count, plane => AvgPoolTransposePlane(source + plane * outPlane, target + plane * inPlane, inPlane, windows));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AvgPoolTransposePlane<T>(T* gradient, T* image, long size, Pool2dWindows windows) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var (rows, columns) = (windows.Rows, windows.Columns);
-        long inPlane = (long)rows.Size * columns.Size, outPlane = (long)rows.Outputs * columns.Outputs;
-        ForEachPlane(gx, gx.Count, plane =>
+        int width = columns.Size;
+        NativeMemory.Clear(image, (nuint)(size * sizeof(T)));
+        long o = 0;
+        for (int i = 0; i < rows.Outputs; i++)
         {
-            T* image = target + plane * inPlane;
-            NativeMemory.Clear(image, (nuint)(inPlane * sizeof(T)));
-            long o = plane * outPlane;
-            for (int i = 0; i < rows.Outputs; i++)
-                for (int j = 0; j < columns.Outputs; j++, o++)
-                {
-                    var (rowFrom, rowTo) = rows.Inside(i);
-                    var (columnFrom, columnTo) = columns.Inside(j);
-                    T share = source[o] / T.CreateTruncating(rows.Divisors[i] * columns.Divisors[j]);
-                    for (int row = rowFrom; row < rowTo; row++)
-                        for (int column = columnFrom; column < columnTo; column++) image[(long)row * columns.Size + column] += share;
-                }
-        });
+            var (rowFrom, rowTo) = rows.Reach(i);
+            for (int j = 0; j < columns.Outputs; j++, o++)
+            {
+                var (columnFrom, columnTo) = columns.Reach(j);
+                T share = gradient[o] / T.CreateTruncating(rows.Divisors[i] * columns.Divisors[j]);
+                for (int row = rowFrom; row < rowTo; row++)
+                    for (int column = columnFrom; column < columnTo; column++) image[(long)row * width + column] += share;
+            }
+        }
     }
 
     /// <summary>Runs <paramref name="body"/> for each of the N C planes of a [N, C, H, W] view, statically split over the cores.</summary>
