@@ -16,7 +16,7 @@ internal sealed class TrainingRun(ITrainingTask task, TrainingRequest request, s
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]{task.Name}: {e.Message}[/]");
+            Console.Error.WriteLine($"{task.Name}: {e.Message}");
             return 1;
         }
         using (setup)
