@@ -9,8 +9,7 @@ namespace Engine.Backends.Cpu;
 /// zero-padded buffer, and for every strip of NR output pixels and every KC-deep slice of the reduction a KC x NR
 /// micro-panel of it is packed from that buffer (a few contiguous runs per row for stride 1) and multiplied by every
 /// MR-row panel of A with <see cref="GemmMicroKernel{T}"/>, straight into y's rows. The strip's C tile stays in L1
-/// across the slices. Work is split statically over the cores by (image, group, strip), so results do not depend on
-/// timing.
+/// across the slices. Work is shared out in chunks of (image, group, strip) units, each writing its own outputs.
 /// </summary>
 internal static unsafe class ConvForward<T> where T : unmanaged, INumber<T>
 {
@@ -43,15 +42,11 @@ internal static unsafe class ConvForward<T> where T : unmanaged, INumber<T>
         long units = (long)shape.Batch * shape.Groups * strips;
         var taps = shape.TapOffsets();
         long work = (long)shape.Batch * shape.OutChannels * shape.Pixels * shape.Depth;
-        int workers = (int)Math.Min(units, work >= ConvThreading.MinParallelWork ? Environment.ProcessorCount : 1);
+        int chunks = WorkChunks.Count(units, work >= ConvThreading.MinParallelWork);
         fixed (int* tapOffsets = taps)
         {
             int* t = tapOffsets;
-            StridedLoop.Parallelize(workers, w =>
-            {
-                long first = units * w / workers, last = units * (w + 1) / workers;
-                RunUnits(shape, x, packedWeights, bias, y, t, strips, first, last);
-            });
+            WorkChunks.Run(units, chunks, (_, first, last) => RunUnits(shape, x, packedWeights, bias, y, t, strips, first, last));
         }
     }
 

@@ -57,15 +57,15 @@ internal static unsafe class ConvTranspose<T> where T : unmanaged, INumber<T>
         int depth = cg * geometry.KernelHeight * geometry.KernelWidth, pixels = geometry.OutHeight * geometry.OutWidth;
         long plane = (long)geometry.Height * geometry.Width;
         int units = geometry.Batch * groups;
-        int workers = (int)Math.Min(units, geometry.MultiplyAdds >= ConvThreading.MinParallelWork ? Environment.ProcessorCount : 1);
+        int chunks = WorkChunks.Count(units, geometry.MultiplyAdds >= ConvThreading.MinParallelWork);
         // With fewer units than cores the GEMM itself takes all of them.
         int gemmThreads = units < Environment.ProcessorCount ? Environment.ProcessorCount : 1;
-        StridedLoop.Parallelize(workers, worker =>
+        WorkChunks.Run(units, chunks, (_, first, last) =>
         {
             using var columns = new ScratchBuffer<T>((long)depth * pixels);
-            for (int unit = units * worker / workers; unit < units * (worker + 1) / workers; unit++)
+            for (long unit = first; unit < last; unit++)
             {
-                int n = unit / groups, g = unit % groups;
+                int n = (int)(unit / groups), g = (int)(unit % groups);
                 var weightsT = new StridedMatrix<T>(w + (long)g * m * depth, 1, depth);
                 var outputGradient = new StridedMatrix<T>(gy + ((long)n * geometry.OutChannels + (long)g * m) * pixels, pixels, 1);
                 Multiply(depth, pixels, m, weightsT, outputGradient, new StridedMatrix<T>(columns.Pointer, pixels, 1), gemmThreads);

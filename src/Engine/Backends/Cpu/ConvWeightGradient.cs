@@ -7,9 +7,9 @@ namespace Engine.Backends.Cpu;
 /// <summary>
 /// The weight gradient of a convolution as a GEMM per image and group: dW_g [M x Cg R S] += dY_g [M x PQ] *
 /// im2col(x_g)^T [PQ x Cg R S], the reduction running over output pixels. dY rows pack as A directly; B is packed
-/// per KC pixels x NR taps from the zero-padded image, transposing on the way. Work is split statically by
-/// (image, group, pixel slice); each thread accumulates into its own copy of dW and the copies are added in thread
-/// order, so the result does not depend on timing.
+/// per KC pixels x NR taps from the zero-padded image, transposing on the way. The (image, group, pixel slice) units are
+/// split into a fixed number of chunks that the cores take on demand; each chunk accumulates into its own copy of dW
+/// and the copies are added in chunk order, so the result does not depend on which core ran which chunk.
 /// </summary>
 internal static unsafe class ConvWeightGradient<T> where T : unmanaged, INumber<T>
 {
@@ -23,24 +23,22 @@ internal static unsafe class ConvWeightGradient<T> where T : unmanaged, INumber<
         int slices = (shape.Pixels + Kc - 1) / Kc;
         long units = (long)shape.Batch * shape.Groups * slices;
         long work = (long)shape.Batch * shape.OutChannels * shape.Pixels * shape.Depth;
-        int workers = (int)Math.Min(units, work >= ConvThreading.MinParallelWork ? Environment.ProcessorCount : 1);
+        int chunks = WorkChunks.Count(units, work >= ConvThreading.MinParallelWork);
         long size = (long)shape.OutChannels * shape.Depth;
         var taps = shape.TapOffsets();
-        using var partials = new ScratchBuffer<T>(size * (workers - 1), zeroed: true);
+        using var partials = new ScratchBuffer<T>(size * (chunks - 1), zeroed: true);
         new Span<T>(gw, checked((int)size)).Clear();
         fixed (int* tapOffsets = taps)
         {
             int* t = tapOffsets;
-            StridedLoop.Parallelize(workers, w =>
-            {
-                long first = units * w / workers, last = units * (w + 1) / workers;
-                RunUnits(shape, x, gy, w == 0 ? gw : partials.Pointer + (w - 1) * size, t, slices, first, last);
-            });
+            T* partialBase = partials.Pointer;
+            WorkChunks.Run(units, chunks, (chunk, first, last) =>
+                RunUnits(shape, x, gy, chunk == 0 ? gw : partialBase + (chunk - 1) * size, t, slices, first, last));
         }
-        for (int w = 1; w < workers; w++)
+        for (int chunk = 1; chunk < chunks; chunk++)
         {
             var total = new Span<T>(gw, (int)size);
-            TensorPrimitives.Add(total, new ReadOnlySpan<T>(partials.Pointer + (w - 1) * size, (int)size), total);
+            TensorPrimitives.Add(total, new ReadOnlySpan<T>(partials.Pointer + (chunk - 1) * size, (int)size), total);
         }
     }
 

@@ -15,7 +15,7 @@ internal sealed unsafe partial class CpuBackend
     /// <summary>
     /// One pass per output slot over the elements it reduces. Sums of deviations from the slot's first element are
     /// accumulated in double, so the variance does not suffer the cancellation of sum(x^2) - n mean^2 when the mean
-    /// is large against the spread. Slots are split statically over the cores.
+    /// is large against the spread. Slots are shared out over the cores in chunks.
     /// </summary>
     private static void MomentsOf<T>(BufferView x, BufferView mean, BufferView variance, int correction)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -32,11 +32,10 @@ internal sealed unsafe partial class CpuBackend
         var meanOffsets = Offsets(meanSlots);
         var varianceOffsets = Offsets(varianceSlots);
         var (rowShape, rowStrides) = StridedLoop.Coalesce(block.Shape, [block.Strides]);
-        int workers = x.Count >= StridedLoop.ParallelThreshold ? (int)Math.Min(slotCount, Environment.ProcessorCount) : 1;
         T* px = (T*)x.Storage.Pointer, pm = (T*)mean.Storage.Pointer, pv = (T*)variance.Storage.Pointer;
-        StridedLoop.Parallelize(workers, w =>
+        WorkChunks.Run(slotCount, WorkChunks.Count(slotCount, x.Count >= StridedLoop.ParallelThreshold), (_, from, to) =>
         {
-            for (long s = slotCount * w / workers; s < slotCount * (w + 1) / workers; s++)
+            for (long s = from; s < to; s++)
             {
                 T* first = px + slotOffsets[s];
                 double shift = count == 0 ? 0 : double.CreateTruncating(*first);

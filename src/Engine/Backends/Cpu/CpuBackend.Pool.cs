@@ -128,14 +128,13 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> for each of the N C planes of a [N, C, H, W] view, statically split over the cores.</summary>
+    /// <summary>Runs <paramref name="body"/> for each of the N C planes of a [N, C, H, W] view, in chunks shared out over the cores.</summary>
     private static void ForEachPlane(BufferView image, long elements, Action<long> body)
     {
         long planes = (long)image.Shape[0] * image.Shape[1];
-        int workers = (int)Math.Min(planes, elements >= StridedLoop.ParallelThreshold ? Environment.ProcessorCount : 1);
-        StridedLoop.Parallelize(Math.Max(1, workers), w =>
+        WorkChunks.Run(planes, WorkChunks.Count(planes, elements >= StridedLoop.ParallelThreshold), (_, first, last) =>
         {
-            for (long plane = planes * w / workers; plane < planes * (w + 1) / workers; plane++) body(plane);
+            for (long plane = first; plane < last; plane++) body(plane);
         });
     }
 }
