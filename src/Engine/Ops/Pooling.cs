@@ -1,6 +1,9 @@
 namespace Engine.Ops;
 
-/// <summary>The pooling ops. Average pooling and its transpose are each other's backward rule; max pooling scatters its gradient.</summary>
+/// <summary>
+/// The pooling ops. Average pooling and its transpose are each other's backward rule; max pooling's rule scatters the
+/// gradient to the positions of the maxima, and that scatter's rule gathers from them.
+/// </summary>
 internal static class Pooling
 {
     public static Tensor Max(Tensor x, Pool2dWindows windows)
@@ -9,16 +12,24 @@ internal static class Pooling
         var y = Tensor.Empty(shape, x.DType, x.Device);
         var indices = Tensor.Empty(shape, DType.I64, x.Device);
         x.Backend.MaxPool2d(x.Buffer, y.Buffer, indices.Buffer, windows);
-        var result = y.Record("MaxPool2d", [x], [indices], (g, c) =>
-        {
-            using var scope = TensorScope.Begin();
-            int n = inputShape[0], channels = inputShape[1];
-            var planes = Tensor.Zeros([n, channels, inputShape[2] * inputShape[3]], g.DType, g.Device);
-            var scattered = planes.ScatterAdd(2, c.Saved(0).Reshape(n, channels, -1), g.Reshape(n, channels, -1));
-            return [scope.Keep(scattered.Reshape(inputShape))];
-        });
+        var result = y.Record("MaxPool2d", [x], [indices], (g, c) => [MaxScatter(g, c.Saved(0), inputShape)]);
         indices.Dispose();
         return result;
+    }
+
+    /// <summary>The adjoint of max pooling for fixed positions: each element of gy added at its position in its plane.</summary>
+    internal static Tensor MaxScatter(Tensor gy, Tensor indices, int[] inputShape)
+    {
+        var gx = Tensor.Empty(inputShape, gy.DType, gy.Device);
+        gy.Backend.MaxPool2dBackward(gy.Buffer, indices.Buffer, gx.Buffer);
+        int[] outputShape = gy.Dims;
+        return gx.Record("MaxPool2dBackward", [gy], [indices], (g, c) =>
+        {
+            using var scope = TensorScope.Begin();
+            int n = outputShape[0], channels = outputShape[1];
+            var gathered = g.Reshape(n, channels, -1).Gather(2, c.Saved(0).Reshape(n, channels, -1));
+            return [scope.Keep(gathered.Reshape(outputShape))];
+        });
     }
 
     public static Tensor Average(Tensor x, Pool2dWindows windows)

@@ -67,6 +67,29 @@ public class PoolGradTests
             select (x, size: new Size2d(outHeight, outWidth)),
             c => GradCheck.Check($"AdaptiveAvgPool2d{c.size}", a => Functional.AdaptiveAvgPool2d(a[0], c.size), c.x.Create()));
 
+    /// <summary>Max pooling's backward op (a scatter to fixed positions) has a rule of its own: a gather from them.</summary>
+    [Fact]
+    public void MaxPool2d_backward_op() =>
+        GradProperty.ForAll(
+            from shape in Image
+            from window in Window(shape, dilated: true)
+            from x in GradGen.Input(Domain.Distinct, shape)
+            from seed in GradGen.Seed
+            select (shape, window, x, seed),
+            c =>
+            {
+                var windows = new Pool2dWindows(
+                    PoolAxis.Sliding("test", "height", c.shape[2], c.window.Kernel.Height, c.window.Stride.Height, c.window.Padding.Height, c.window.Dilation.Height, c.window.CeilMode, true),
+                    PoolAxis.Sliding("test", "width", c.shape[3], c.window.Kernel.Width, c.window.Stride.Width, c.window.Padding.Width, c.window.Dilation.Width, c.window.CeilMode, true));
+                var input = c.x.Create();
+                int[] outputShape = [c.shape[0], c.shape[1], windows.Rows.Outputs, windows.Columns.Outputs];
+                var y = Tensor.Zeros(outputShape, DType.F64);
+                var indices = Tensor.Zeros(outputShape, DType.I64);
+                input.Backend.MaxPool2d(input.Buffer, y.Buffer, indices.Buffer, windows);
+                var gy = Tensor.From(Domain.Normal.Values(outputShape, c.seed), outputShape);
+                GradCheck.Check($"MaxPool2dBackward{c.window}", a => Pooling.MaxScatter(a[0], indices, c.shape), gy);
+            });
+
     /// <summary>The transpose of average pooling (its backward op) has a rule of its own: average pooling again.</summary>
     [Fact]
     public void AvgPool2d_transpose() =>

@@ -58,6 +58,30 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
+    public void MaxPool2dBackward(BufferView gy, BufferView indices, BufferView gx)
+    {
+        if (gy.DType == DType.F32) MaxPool2dBackwardOf<float>(gy, indices, gx);
+        else MaxPool2dBackwardOf<double>(gy, indices, gx);
+    }
+
+    private void MaxPool2dBackwardOf<T>(BufferView gy, BufferView indices, BufferView gx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireContiguous("MaxPool2dBackward", gx);
+        using var outputGradient = new ContiguousInput<T>(this, gy);
+        using var positions = new ContiguousInput<long>(this, indices);
+        T* source = outputGradient.Pointer, target = Address<T>(gx, gx.Offset);
+        long* at = positions.Pointer;
+        long inPlane = (long)gx.Shape[2] * gx.Shape[3], outPlane = (long)gy.Shape[2] * gy.Shape[3];
+        ForEachPlane(gx, gx.Count, plane => ScatterPlane(source + plane * outPlane, at + plane * outPlane, outPlane, target + plane * inPlane, inPlane));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScatterPlane<T>(T* gradient, long* positions, long count, T* image, long size) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        NativeMemory.Clear(image, (nuint)(size * sizeof(T)));
+        for (long o = 0; o < count; o++) image[positions[o]] += gradient[o];
+    }
+
     public void AvgPool2d(BufferView x, BufferView y, Pool2dWindows windows)
     {
         if (x.DType == DType.F32) AvgPool2dOf<float>(x, y, windows);
