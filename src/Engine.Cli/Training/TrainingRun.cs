@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Engine.NN.Training;
-using Spectre.Console;
 
 namespace Engine.Cli.Training;
 
@@ -9,24 +8,24 @@ internal sealed class TrainingRun(ITrainingTask task, TrainingRequest request, s
 {
     public int Execute()
     {
-        TrainingSetup setup;
+        TrainingSetup? setup = null;
+        Trainer trainer;
         try
         {
             setup = task.Create(request);
+            trainer = new Trainer(setup.Model, setup.Optimizer, setup.Train, setup.Test, setup.Scheduler, request.Seed) { MaxBatchesPerEpoch = maxBatches };
+            if (resume is not null) trainer.LoadCheckpoint(resume);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
         {
+            setup?.Dispose();
             Console.Error.WriteLine($"{task.Name}: {e.Message}");
             return 1;
         }
         using (setup)
         {
-            var trainer = new Trainer(setup.Model, setup.Optimizer, setup.Train, setup.Test, setup.Scheduler, request.Seed) { MaxBatchesPerEpoch = maxBatches };
             if (resume is not null)
-            {
-                trainer.LoadCheckpoint(resume);
                 Console.WriteLine($"resumed from {resume}: {trainer.CompletedEpochs} epochs, {trainer.GlobalStep} steps done");
-            }
             string summary = $"{setup.Model.GetType().Name} with {setup.Model.ParameterCount:N0} parameters on {request.Device}, " +
                 $"{setup.Train.Dataset.Count:N0} training and {setup.Test.Dataset.Count:N0} test samples, {request.Epochs} epochs of " +
                 $"{setup.Train.BatchCount} batches of {request.BatchSize}, learning rate {request.LearningRate}, seed {request.Seed}, {Environment.ProcessorCount} threads";

@@ -55,12 +55,15 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public void AMissingDataFolderIsReportedWithoutAStackTrace()
+    public void AMissingDataFolderOrCheckpointIsReportedWithoutAStackTrace()
     {
         var (code, output) = Train("mnist-convnet", "--data", "/nonexistent/data", "--epochs", "1");
         Assert.Equal(1, code);
-        Assert.Contains("mnist-convnet", output);
+        Assert.StartsWith("mnist-convnet: ", output);
         Assert.Contains("/nonexistent/data/mnist", output);
+        (code, output) = Train("spirals-mlp", "--resume", "/nonexistent/run.safetensors");
+        Assert.Equal(1, code);
+        Assert.StartsWith("spirals-mlp: SafeTensors: /nonexistent/run.safetensors does not exist", output);
     }
 }
 
