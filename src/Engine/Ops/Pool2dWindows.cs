@@ -8,6 +8,9 @@ internal sealed record PoolAxis(int Size, int[] Starts, int[] Taps, int Step, in
 {
     public int Outputs => Starts.Length;
 
+    /// <summary>Whether every tap of window <paramref name="o"/> lies inside the input.</summary>
+    public bool Inside(int o) => Starts[o] >= 0 && Starts[o] + (Taps[o] - 1) * Step < Size;
+
     /// <summary>
     /// The taps of window <paramref name="o"/> inside the input: from the first one at or after 0, by <see cref="Step"/>,
     /// below the returned end. Every window has at least one (the constructors reject windows of padding only).

@@ -20,6 +20,8 @@ public class PoolForwardTests
         new([2, 2, 10, 6], (3, 2), (2, 1), (1, 0), 1, true),
         new([1, 3, 9, 9], 3, 1, 1, 1, false),
         new([40, 20, 9, 10], 2, 2, 1, 1, true),
+        new([2, 3, 20, 21], 2, 2, 0, 1, false),
+        new([2, 2, 12, 37], 3, (1, 2), 1, 1, true),
     ];
 
     public static TheoryData<SlidingCase, DType, Layout> SlidingCases()
@@ -46,6 +48,32 @@ public class PoolForwardTests
             var y = Functional.MaxPool2d(x, c.Kernel, c.Stride, c.Padding, dilation, c.CeilMode);
             Check.Exact(PoolReference.Pool(rx, rows, columns, PoolReference.Max), y, $"MaxPool2d {c} dilation {dilation} {dtype} {layout}");
         }
+    }
+
+    /// <summary>The gradient goes to each window's maximum: the F32 kernels (SIMD where windows lie inside) agree with F64's.</summary>
+    public static TheoryData<SlidingCase, Layout> SlidingLayouts()
+    {
+        var data = new TheoryData<SlidingCase, Layout>();
+        foreach (var c in Sliding)
+            foreach (var layout in new[] { Layout.Contiguous, Layout.Transposed })
+                data.Add(c, layout);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SlidingLayouts))]
+    public void MaxPool2dGradientReachesTheSameElementsInF32AsInF64(SlidingCase c, Layout layout)
+    {
+        using var scope = TensorScope.Begin();
+        var (x, _) = Sample.Make(5, c.Input, DType.F32, layout);
+        double[] Gradient(Tensor input)
+        {
+            using var tape = Engine.Autodiff.Tape.Record();
+            tape.Watch(input);
+            var y = Functional.MaxPool2d(input, c.Kernel, c.Stride, c.Padding, 1, c.CeilMode);
+            return tape.Gradients([y], [Tensor.Ones(y.Shape, input.DType)], [input])[0].ToArray<double>();
+        }
+        Assert.Equal(Gradient(x.To(DType.F64)), Gradient(x));
     }
 
     [Theory]
@@ -77,12 +105,18 @@ public class PoolForwardTests
         Check.Close(expected, Functional.AdaptiveAvgPool2d(x, (outHeight, outWidth)), Tol.Reduction(dtype), $"AdaptiveAvgPool2d {height}x{width} -> {outHeight}x{outWidth} {dtype}");
     }
 
-    [Fact]
-    public void MaxPool2dPropagatesNaN()
+    [Theory]
+    [InlineData(DType.F32)]
+    [InlineData(DType.F64)]
+    public void MaxPool2dPropagatesNaN(DType dtype)
     {
         using var scope = TensorScope.Begin();
-        var x = Tensor.From([1.0, double.NaN, 3, 4, 5, 6, 7, 8], [1, 1, 2, 4]);
-        Check.Exact([1, 1, 1, 2], [double.NaN, 8], Functional.MaxPool2d(x, 2));
+        var values = Enumerable.Range(0, 2 * 20).Select(i => (double)i).ToArray();
+        values[3] = double.NaN;
+        values[20 + 10] = double.NaN;
+        var x = Tensor.From(values, [1, 1, 2, 20]).To(dtype);
+        double[] expected = [21, double.NaN, 25, 27, 29, double.NaN, 33, 35, 37, 39];
+        Check.Exact([1, 1, 1, 10], expected, Functional.MaxPool2d(x, 2));
     }
 
     [Fact]
