@@ -103,6 +103,18 @@ public static class Init
         tensor.CopyFrom(Tensor.Full([], value, tensor.DType, tensor.Device));
     }
 
+    /// <summary>
+    /// PyTorch's default for linear and convolution layers (their <c>reset_parameters</c>): the weight from
+    /// Kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(fan in), 1/sqrt(fan in)), and the bias from the same range.
+    /// </summary>
+    public static void LayerDefaults(Tensor weight, Tensor? bias, Generator? generator = null)
+    {
+        KaimingUniform(weight, a: Math.Sqrt(5), generator: generator);
+        if (bias is null) return;
+        double bound = 1 / Math.Sqrt(Fans(weight).FanIn);
+        Uniform(bias, -bound, bound, generator);
+    }
+
     private static long Fan(Tensor weight, FanMode mode)
     {
         var (fanIn, fanOut) = Fans(weight);

@@ -4,7 +4,7 @@ namespace Engine.NN;
 
 /// <summary>
 /// 2-D convolution over [N, C, H, W], like <c>torch.nn.Conv2d</c> (zero padding). Weight [out, in / groups, kh, kw]
-/// and bias [out] are initialised as PyTorch does: Kaiming-uniform with a = sqrt(5) and U(-1/sqrt(fan in), 1/sqrt(fan in)).
+/// and bias [out] are initialised as PyTorch does (<see cref="Init.LayerDefaults"/>).
 /// </summary>
 public sealed class Conv2d : Module
 {
@@ -12,8 +12,7 @@ public sealed class Conv2d : Module
     public Conv2d(int inChannels, int outChannels, Size2d kernelSize, Size2d? stride = null, Size2d? padding = null, Size2d? dilation = null,
         int groups = 1, bool bias = true, DType dtype = DType.F32, Generator? generator = null)
     {
-        if (inChannels <= 0 || outChannels <= 0 || groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
-            throw new ArgumentException($"Conv2d: channels {inChannels} -> {outChannels} must be positive and divisible by groups = {groups}");
+        CheckChannels(nameof(Conv2d), inChannels, outChannels, groups);
         InChannels = inChannels;
         OutChannels = outChannels;
         KernelSize = kernelSize;
@@ -22,12 +21,14 @@ public sealed class Conv2d : Module
         Dilation = dilation ?? 1;
         Groups = groups;
         var weight = RegisterParameter("weight", Tensor.Zeros([outChannels, inChannels / groups, kernelSize.Height, kernelSize.Width], dtype));
-        Init.KaimingUniform(weight, a: Math.Sqrt(5), generator: generator);
-        if (bias)
-        {
-            double bound = 1 / Math.Sqrt(Init.Fans(weight).FanIn);
-            Init.Uniform(RegisterParameter("bias", Tensor.Zeros([outChannels], dtype)), -bound, bound, generator);
-        }
+        Init.LayerDefaults(weight, bias ? RegisterParameter("bias", Tensor.Zeros([outChannels], dtype)) : null, generator);
+    }
+
+    /// <summary>Channel counts must be positive and divisible by the groups (shared with <see cref="ConvTranspose2d"/>).</summary>
+    internal static void CheckChannels(string layer, int inChannels, int outChannels, int groups)
+    {
+        if (inChannels <= 0 || outChannels <= 0 || groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
+            throw new ArgumentException($"{layer}: channels {inChannels} -> {outChannels} must be positive and divisible by groups = {groups}");
     }
 
     /// <summary>Input channels.</summary>

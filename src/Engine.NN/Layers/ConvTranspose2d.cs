@@ -4,7 +4,7 @@ namespace Engine.NN;
 
 /// <summary>
 /// 2-D transposed convolution over [N, C, H, W], like <c>torch.nn.ConvTranspose2d</c>. Weight [in, out / groups, kh, kw]
-/// and bias [out], initialised as PyTorch does (Kaiming-uniform with a = sqrt(5) on the weight's own fans).
+/// and bias [out], initialised as PyTorch does (<see cref="Init.LayerDefaults"/> on the weight's own fans).
 /// </summary>
 public sealed class ConvTranspose2d : Module
 {
@@ -12,20 +12,14 @@ public sealed class ConvTranspose2d : Module
     public ConvTranspose2d(int inChannels, int outChannels, Size2d kernelSize, Size2d? stride = null, Size2d? padding = null,
         Size2d? outputPadding = null, Size2d? dilation = null, int groups = 1, bool bias = true, DType dtype = DType.F32, Generator? generator = null)
     {
-        if (inChannels <= 0 || outChannels <= 0 || groups <= 0 || inChannels % groups != 0 || outChannels % groups != 0)
-            throw new ArgumentException($"ConvTranspose2d: channels {inChannels} -> {outChannels} must be positive and divisible by groups = {groups}");
+        Conv2d.CheckChannels(nameof(ConvTranspose2d), inChannels, outChannels, groups);
         Stride = stride ?? 1;
         Padding = padding ?? 0;
         OutputPadding = outputPadding ?? 0;
         Dilation = dilation ?? 1;
         Groups = groups;
         var weight = RegisterParameter("weight", Tensor.Zeros([inChannels, outChannels / groups, kernelSize.Height, kernelSize.Width], dtype));
-        Init.KaimingUniform(weight, a: Math.Sqrt(5), generator: generator);
-        if (bias)
-        {
-            double bound = 1 / Math.Sqrt(Init.Fans(weight).FanIn);
-            Init.Uniform(RegisterParameter("bias", Tensor.Zeros([outChannels], dtype)), -bound, bound, generator);
-        }
+        Init.LayerDefaults(weight, bias ? RegisterParameter("bias", Tensor.Zeros([outChannels], dtype)) : null, generator);
     }
 
     /// <summary>Stride.</summary>

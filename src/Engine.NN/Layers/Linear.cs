@@ -3,8 +3,8 @@ using Engine.Random;
 namespace Engine.NN;
 
 /// <summary>
-/// y = x W^T + b with W [out, in], like <c>torch.nn.Linear</c>. Initialised as PyTorch does: W from
-/// Kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(in), 1/sqrt(in)), and b from the same range.
+/// y = x W^T + b with W [out, in], like <c>torch.nn.Linear</c>, initialised as PyTorch does
+/// (<see cref="Init.LayerDefaults"/>: U(-1/sqrt(in), 1/sqrt(in)) for both).
 /// </summary>
 public sealed class Linear : Module
 {
@@ -16,12 +16,7 @@ public sealed class Linear : Module
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         var weight = RegisterParameter("weight", Tensor.Zeros([outFeatures, inFeatures], dtype));
-        Init.KaimingUniform(weight, a: Math.Sqrt(5), generator: generator);
-        if (bias)
-        {
-            double bound = 1 / Math.Sqrt(inFeatures);
-            Init.Uniform(RegisterParameter("bias", Tensor.Zeros([outFeatures], dtype)), -bound, bound, generator);
-        }
+        Init.LayerDefaults(weight, bias ? RegisterParameter("bias", Tensor.Zeros([outFeatures], dtype)) : null, generator);
     }
 
     /// <summary>Size of each input sample.</summary>

@@ -1,7 +1,7 @@
 using Engine.NN.Checkpoints;
-using Engine.NN.Tests.Data;
 using Engine.Random;
 using Engine.Tests.Support;
+using Engine.NN.Tests.Support;
 using Xunit;
 
 namespace Engine.NN.Tests.Checkpoints;
@@ -12,7 +12,7 @@ public class ModuleCheckpointTests
     [Fact]
     public void AModuleCheckpointLoadsBackBitIdentically()
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         string path = Path.Combine(folder.Path, "resnet.safetensors");
         using var saved = new ResNet(ResNetBlock.Basic, 1, classes: 5, generator: new Generator(1));
         using (TensorScope.Begin()) saved.Forward(Tensor.Randn([4, 3, 8, 8], generator: new Generator(2)));
@@ -34,7 +34,7 @@ public class ModuleCheckpointTests
     [Fact]
     public void MissingTensorsAndShapeOrDtypeMismatchesNameTheFileAndTheTensor()
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         string path = Path.Combine(folder.Path, "model.safetensors");
         using (var small = new Sequential(new Linear(4, 3), new Linear(3, 2))) small.SaveSafeTensors(path);
         using var deeper = new Sequential(new Linear(4, 3), new Linear(3, 2), new Linear(2, 2));

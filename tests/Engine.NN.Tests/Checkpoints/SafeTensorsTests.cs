@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
 using Engine.NN.Checkpoints;
-using Engine.NN.Tests.Data;
 using Engine.Random;
 using Engine.Tests.Support;
+using Engine.NN.Tests.Support;
 using Xunit;
 
 namespace Engine.NN.Tests.Checkpoints;
@@ -45,7 +45,7 @@ public class SafeTensorsTests
     [Fact]
     public void SavedFilesFollowTheLayoutAndRoundTripBitForBit()
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         using var scope = TensorScope.Begin();
         float[] specials = [float.NaN, BitConverter.Int32BitsToSingle(0x7FC01234), -0f, float.Epsilon, float.PositiveInfinity, -1e38f];
         var tensors = new Dictionary<string, Tensor>
@@ -81,7 +81,7 @@ public class SafeTensorsTests
     [Fact]
     public void WritesGoThroughATemporaryFileThatReplacesTheTargetOnlyWhenComplete()
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         string path = Path.Combine(folder.Path, "model.safetensors");
         using var scope = TensorScope.Begin();
         SafeTensors.Save(path, new Dictionary<string, Tensor> { ["a"] = Tensor.Ones([2]) });

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Engine.Cli.Training;
 using Engine.NN.Checkpoints;
-using Engine.NN.Tests.Data;
+using Engine.NN.Tests.Support;
 using Xunit;
 
 namespace Engine.NN.Tests.Cli;
@@ -31,7 +31,7 @@ public class TrainCommandTests
     [Fact]
     public void TrainsWritesACheckpointAndAPlotThenResumes()
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         string checkpoint = Path.Combine(folder.Path, "spirals.safetensors"), plot = Path.Combine(folder.Path, "curves.png");
         var (code, output) = Train("spirals-mlp", "--epochs", "2", "--max-batches", "6", "--checkpoint", checkpoint, "--plot", plot);
         Assert.True(code == 0, output);

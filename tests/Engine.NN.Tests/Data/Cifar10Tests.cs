@@ -1,5 +1,6 @@
 using Engine.NN.Data;
 using Engine.Tests.Support;
+using Engine.NN.Tests.Support;
 using Xunit;
 
 namespace Engine.NN.Tests.Data;
@@ -25,7 +26,7 @@ public class Cifar10Tests
     [Fact]
     public void ReadsRecordsIntoImagesAndLabels()
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         Directory.CreateDirectory(Path.Combine(folder.Path, "cifar-10-batches-bin"));
         folder.File("cifar-10-batches-bin/test_batch.bin", Records(3, 9, 0));
         var test = Cifar10.Load(folder.Path, train: false);
@@ -45,7 +46,7 @@ public class Cifar10Tests
     [Fact]
     public void TruncatedFilesAndLabelsOutOfRangeAreNamed()
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         var path = folder.File("test_batch.bin", Records(1, 2)[..^5]);
         Expect.Throws<InvalidDataException>(() => Cifar10.ReadBatch(path), "test_batch.bin: truncated CIFAR-10 batch", "6141 bytes", "3073-byte records");
         path = folder.File("test_batch.bin", Records(1, 12));

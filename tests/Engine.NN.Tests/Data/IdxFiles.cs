@@ -21,21 +21,4 @@ internal static class IdxFiles
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest)) gzip.Write(bytes);
         return output.ToArray();
     }
-
-    /// <summary>A fresh folder under the temporary directory, deleted on dispose.</summary>
-    public sealed class Folder : IDisposable
-    {
-        public Folder() => Directory.CreateDirectory(Path);
-
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "engine-tests-" + Guid.NewGuid().ToString("N"));
-
-        public string File(string name, byte[] bytes)
-        {
-            string path = System.IO.Path.Combine(Path, name);
-            System.IO.File.WriteAllBytes(path, bytes);
-            return path;
-        }
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
 }

@@ -1,5 +1,6 @@
 using Engine.NN.Data;
 using Engine.Tests.Support;
+using Engine.NN.Tests.Support;
 using Xunit;
 
 namespace Engine.NN.Tests.Data;
@@ -14,7 +15,7 @@ public class IdxTests
     [InlineData(true)]
     public void ReadsDimensionsAndDataOfRawAndGzippedFiles(bool gzip)
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         var bytes = IdxFiles.Bytes([2, 3, 4], Pixels);
         var array = Idx.Read(folder.File("images", gzip ? IdxFiles.Gzip(bytes) : bytes));
         Assert.Equal([2, 3, 4], array.Dims);
@@ -40,7 +41,7 @@ public class IdxTests
         Expect.Throws<InvalidDataException>(() => Idx.Parse(bytes[..9], "f"), "truncated IDX file", "header of 3 dimensions needs 16");
         Expect.Throws<InvalidDataException>(() => Idx.Parse(bytes[..2], "f"), "truncated IDX file", "too short for the 4-byte magic number");
         Expect.Throws<InvalidDataException>(() => Idx.Parse([.. bytes, 0], "f"), "1 unexpected bytes after the 24 bytes of data");
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         var gzip = IdxFiles.Gzip(bytes);
         Expect.Throws<InvalidDataException>(() => Idx.Read(folder.File("cut.gz", gzip[..(gzip.Length / 2)])), "cut.gz: the gzip stream is truncated or corrupt");
     }
@@ -48,7 +49,7 @@ public class IdxTests
     [Fact]
     public void MnistLoaderChecksCountsAndLabels()
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         var images = IdxFiles.Bytes([3, 2, 2], new byte[12]);
         folder.File("t10k-images-idx3-ubyte.gz", IdxFiles.Gzip(images));
         folder.File("t10k-labels-idx1-ubyte", IdxFiles.Bytes([3], [1, 9, 0]));

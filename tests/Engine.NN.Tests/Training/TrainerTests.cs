@@ -1,5 +1,4 @@
 using Engine.NN.Data;
-using Engine.NN.Tests.Data;
 using Engine.NN.Tests.Support;
 using Engine.NN.Training;
 using Engine.Random;
@@ -52,7 +51,7 @@ public class TrainerTests
     [InlineData("adamw")]
     public void AResumedRunContinuesTheSameLossCurve(string optimizerName)
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         string checkpoint = Path.Combine(folder.Path, "run.safetensors");
         var data = TestData.RandomImages(96, 7);
         (Trainer, IDisposable) Setup(ulong initSeed)
@@ -100,7 +99,7 @@ public class TrainerTests
     [Fact]
     public void LoadingACheckpointOfAnotherModelFailsWithTheMismatch()
     {
-        using var folder = new IdxFiles.Folder();
+        using var folder = new TemporaryFolder();
         string path = Path.Combine(folder.Path, "mlp.safetensors");
         var loader = new DataLoader(Synthetic.Moons(64, seed: 1), 32);
         using (var small = new Sequential(new Linear(2, 8), new Tanh(), new Linear(8, 2)))
