@@ -15,6 +15,11 @@ internal static class TrainCommand
         task.AcceptOnlyFromAmong([.. TrainingTasks.All.Select(t => t.Name)]);
         var data = new Option<string>("--data") { Description = "Folder holding mnist/, fashion-mnist/, cifar-10-batches-bin/", DefaultValueFactory = _ => DefaultDataFolder() };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        device.Validators.Add(result =>
+        {
+            if (ParseDevice(result.GetValueOrDefault<string>()) is null)
+                result.AddError($"--device: expected cpu, cuda or cuda:N, got '{result.GetValueOrDefault<string>()}'");
+        });
         var epochs = new Option<int?>("--epochs") { Description = "Epochs in total (a resumed run continues up to it); the task's default when omitted" };
         var batchSize = new Option<int?>("--batch-size") { Description = "Samples per batch; the task's default when omitted" };
         var learningRate = new Option<double?>("--lr") { Description = "Learning rate; the task's default when omitted" };
@@ -32,7 +37,7 @@ internal static class TrainCommand
         {
             var chosen = TrainingTasks.Find(result.GetValue(task)!)!;
             var defaults = chosen.Defaults;
-            var request = new TrainingRequest(result.GetValue(data)!, ParseDevice(result.GetValue(device)!), result.GetValue(epochs) ?? defaults.Epochs,
+            var request = new TrainingRequest(result.GetValue(data)!, ParseDevice(result.GetValue(device)!)!.Value, result.GetValue(epochs) ?? defaults.Epochs,
                 result.GetValue(batchSize) ?? defaults.BatchSize, result.GetValue(learningRate) ?? defaults.LearningRate, result.GetValue(seed));
             var run = new TrainingRun(chosen, request, result.GetValue(checkpoint), result.GetValue(resume), result.GetValue(plot), result.GetValue(maxBatches));
             return run.Execute();
@@ -45,12 +50,13 @@ internal static class TrainCommand
         Environment.GetEnvironmentVariable("ENGINE_DATA") is { Length: > 0 } folder ? folder
         : Directory.Exists(Path.Combine("..", "shared", "data")) ? Path.Combine("..", "shared", "data") : "data";
 
-    private static Device ParseDevice(string text)
+    /// <summary>The device named by cpu, cuda or cuda:N; null for anything else.</summary>
+    private static Device? ParseDevice(string? text)
     {
         if (text == "cpu") return Device.Cpu;
         if (text == "cuda") return new Device(DeviceType.Cuda);
-        if (text.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(text[5..], NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+        if (text is not null && text.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(text[5..], NumberStyles.None, CultureInfo.InvariantCulture, out int index))
             return new Device(DeviceType.Cuda, index);
-        throw new ArgumentException($"--device: expected cpu, cuda or cuda:N, got '{text}'");
+        return null;
     }
 }
