@@ -1,12 +1,20 @@
 # .\build.ps1         restore, build (Release) and run the main job
 # .\build.ps1 test    build and run the test suite; ends with "N passed, N failed, N skipped"
 # .\build.ps1 bench   run the CPU benchmarks (BenchmarkDotNet)
+# The emulated CUDA device (kernels/*.cu compiled with g++) is built where g++ and make exist (Linux, x86-64); the CUDA
+# tests then run on it, as in ./build.sh. Elsewhere they skip, unless ENGINE_CUDA_EMULATOR=0 and a GPU is present.
 param([string]$Command = "run", [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest)
 $ErrorActionPreference = "Stop"
 Set-Location $PSScriptRoot
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = "1"; $env:DOTNET_NOLOGO = "1"
 
-function Invoke-Build { dotnet build Engine.sln -c Release -nologo -v quiet; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE } }
+function Invoke-Build {
+  if ((Get-Command g++ -ErrorAction SilentlyContinue) -and (Get-Command make -ErrorAction SilentlyContinue) -and -not $IsWindows) {
+    make -C kernels/emulator -s -j2; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    if (-not $env:ENGINE_CUDA_EMULATOR) { $env:ENGINE_CUDA_EMULATOR = "1" }
+  }
+  dotnet build Engine.sln -c Release -nologo -v quiet; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
 
 switch ($Command) {
   "run" {

@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # ./build.sh         restore, build (Release) and run the main job
-# ./build.sh test    build and run the test suite; ends with "N passed, N failed, N skipped"
+# ./build.sh test    build and run the test suite; ends with "N passed, N failed, N skipped". The CUDA tests run on
+#                    the emulated device unless ENGINE_CUDA_EMULATOR is set (ENGINE_CUDA_EMULATOR=0: a real GPU).
 # ./build.sh bench   run the CPU benchmarks (BenchmarkDotNet); extra arguments go to BenchmarkDotNet
+# Every build first makes the emulated CUDA device (kernels/*.cu compiled with g++) when g++ and make are present.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 command -v dotnet >/dev/null || { echo "build.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
+emulator() {
+  if command -v g++ >/dev/null && command -v make >/dev/null; then
+    make -C kernels/emulator -s -j"$(nproc 2>/dev/null || echo 2)"
+  else
+    echo "build.sh: g++ or make is missing: the emulated CUDA device is not built and the CUDA tests will skip" >&2
+  fi
+}
+
 build() {
+  emulator
   dotnet build Engine.sln -c Release -nologo -v quiet "$@"
 }
 
@@ -16,7 +27,9 @@ run_tests() {
   build
   local log status
   log=$(mktemp)
+  export ENGINE_CUDA_EMULATOR="${ENGINE_CUDA_EMULATOR:-1}"
   set +e
+  # Runs every test project of the solution; the closing "total/failed/succeeded/skipped" block sums them all.
   dotnet test --solution Engine.sln -c Release --no-build 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e

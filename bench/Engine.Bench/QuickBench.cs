@@ -9,11 +9,10 @@ namespace Engine.Bench;
 /// <summary>
 /// <c>--quick</c>: the same benchmark classes timed with a Stopwatch instead of BenchmarkDotNet, for a check in
 /// seconds. Each case is warmed up, then timed in samples of enough calls to last about 2 ms; the table shows
-/// the median sample and the throughput from its <see cref="ThroughputAttribute"/>. Arguments: glob patterns
+/// the median sample (per operation, for <c>OperationsPerInvoke</c>) and the throughput from its
+/// <see cref="ThroughputAttribute"/>. Arguments: glob patterns
 /// over <c>Namespace.Class.Method</c> like BenchmarkDotNet's, bare or after <c>--filter</c>.
-/// The run happens in a child process with tiered compilation off: with it on, code reached only a few
-/// times (one call per worker thread per op) stays unoptimised for the first second or so, which made a
-/// short warmup report Exp and LinearCombination 5-10x slower than their steady state.
+/// The run happens in a child process with tiered compilation off (<see cref="Untiered"/>).
 /// </summary>
 public static class QuickBench
 {
@@ -21,11 +20,9 @@ public static class QuickBench
         MeasureTime = TimeSpan.FromMilliseconds(400), SlowCall = TimeSpan.FromMilliseconds(500);
     private const int MinSamples = 3, MaxSamples = 25;
 
-    private const string TieringVariable = "DOTNET_TieredCompilation";
-
     public static int Run(string[] args)
     {
-        if (Environment.GetEnvironmentVariable(TieringVariable) is null) return RunWithoutTiering(args);
+        if (!Untiered.IsSet) return Untiered.Restart(["--quick", .. args]);
         var patterns = args.Where(a => a != "--filter")
             .Select(a => new Regex("^" + Regex.Escape(a).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.IgnoreCase))
             .ToArray();
@@ -46,6 +43,7 @@ public static class QuickBench
                 {
                     if (count == 0) Console.WriteLine($"{"Benchmark",-48} {"Median",12} {"GFLOP/s",9} {"GB/s",9} {"Calls",9}");
                     var (median, calls) = Measure(method.CreateDelegate<Action>(instance));
+                    median /= method.GetCustomAttribute<BenchmarkAttribute>()!.OperationsPerInvoke;
                     var throughput = ThroughputAttribute.Of(method);
                     double work = throughput?.Work(name => type.GetProperty(name)!.GetValue(instance)) ?? 0;
                     string Rate(WorkUnit unit) => throughput?.Unit == unit
@@ -58,20 +56,6 @@ public static class QuickBench
         }
         if (count == 0) Console.Error.WriteLine($"--quick: no benchmark matches {string.Join(" ", args)}");
         return count == 0 ? 1 : 0;
-    }
-
-    /// <summary>Runs this program again with <c>--quick</c> and tiered compilation off; returns its exit code.</summary>
-    private static int RunWithoutTiering(string[] args)
-    {
-        string host = Environment.ProcessPath ?? throw new InvalidOperationException("--quick: cannot find the running executable");
-        var start = new ProcessStartInfo(host) { UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(QuickBench).Assembly.Location);
-        start.ArgumentList.Add("--quick");
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment[TieringVariable] = "0";
-        using var child = Process.Start(start) ?? throw new InvalidOperationException($"--quick: could not start {host}");
-        child.WaitForExit();
-        return child.ExitCode;
     }
 
     /// <summary>Median time of one call, and the number of calls timed.</summary>

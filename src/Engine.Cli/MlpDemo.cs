@@ -14,12 +14,12 @@ internal static class MlpDemo
     public static int Run(int steps, int hidden, double learningRate, ulong seed)
     {
         var generator = new Generator(seed);
-        using var inputs = (Tensor.Rand([256, 2], DType.F32, generator) * 2 - 1).Detach();
+        using var inputs = Owned(() => Tensor.Rand([256, 2], DType.F32, generator) * 2 - 1);
         using var targets = Target(inputs);
-        using var w1 = Parameter(Tensor.Randn([hidden, 2], DType.F32, generator) * Math.Sqrt(1.0 / 2));
-        using var b1 = Parameter(Tensor.Zeros([hidden]));
-        using var w2 = Parameter(Tensor.Randn([1, hidden], DType.F32, generator) * Math.Sqrt(1.0 / hidden));
-        using var b2 = Parameter(Tensor.Zeros([1]));
+        using var w1 = Parameter(() => Tensor.Randn([hidden, 2], DType.F32, generator) * Math.Sqrt(1.0 / 2));
+        using var b1 = Parameter(() => Tensor.Zeros([hidden]));
+        using var w2 = Parameter(() => Tensor.Randn([1, hidden], DType.F32, generator) * Math.Sqrt(1.0 / hidden));
+        using var b2 = Parameter(() => Tensor.Zeros([1]));
         Tensor[] parameters = [w1, b1, w2, b2];
         var memory = DeviceMemory.Stats(Device.Cpu);
 
@@ -40,6 +40,10 @@ internal static class MlpDemo
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"MLP 2-{hidden}-1, {steps} steps of gradient descent (lr {learningRate}): loss {first:F5} -> {last:F5}");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        if (memory.FinalizedCount > 0)
+            AnsiConsole.MarkupLine($"[yellow]{memory.FinalizedCount} tensors were never disposed ({memory.BytesFreedByFinalizer:N0} bytes freed by finalizers)[/]");
         return last < first ? 0 : 1;
     }
 
@@ -51,11 +55,18 @@ internal static class MlpDemo
         return scope.Keep((x1 * Math.PI).Sin() * (x2 * Math.PI).Cos());
     }
 
-    private static Tensor Parameter(Tensor initial)
+    /// <summary>The result of <paramref name="make"/>, owned by the caller; its temporaries are freed at once.</summary>
+    private static Tensor Owned(Func<Tensor> make)
     {
-        TensorScope.Current?.Keep(initial);
-        initial.RequiresGrad = true;
-        return initial;
+        using var scope = TensorScope.Begin();
+        return scope.Keep(make());
+    }
+
+    private static Tensor Parameter(Func<Tensor> initial)
+    {
+        var parameter = Owned(initial);
+        parameter.RequiresGrad = true;
+        return parameter;
     }
 
     private static void Update(Tensor[] parameters, double learningRate)
@@ -63,8 +74,7 @@ internal static class MlpDemo
         using var noGrad = Tape.NoGrad();
         foreach (var p in parameters)
         {
-            using var updated = Tensor.LinearCombination(p, [-learningRate], [p.Grad!]);
-            p.CopyFrom(updated);
+            Tensor.LinearCombination(p, [-learningRate], [p.Grad!], output: p);
             p.ZeroGrad();
         }
     }

@@ -100,6 +100,7 @@ public static class Init
     public static void Constant(Tensor tensor, double value)
     {
         using var scope = TensorScope.Begin();
+        using var noGrad = Tape.NoGrad();
         tensor.CopyFrom(Tensor.Full([], value, tensor.DType, tensor.Device));
     }
 

@@ -38,6 +38,7 @@ internal static class Shapes
     /// <summary>NumPy broadcasting of two shapes; throws naming <paramref name="op"/> and both shapes.</summary>
     public static int[] Broadcast(string op, int[] a, int[] b)
     {
+        if (ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b)) return a;
         int rank = Math.Max(a.Length, b.Length);
         var result = new int[rank];
         for (int i = 0; i < rank; i++)
@@ -52,6 +53,16 @@ internal static class Shapes
         return result;
     }
 
+    /// <summary>True when <paramref name="source"/> broadcasts to exactly <paramref name="target"/> (only its size-1 and missing dims grow).</summary>
+    public static bool BroadcastsTo(int[] source, int[] target)
+    {
+        int pad = target.Length - source.Length;
+        if (pad < 0) return false;
+        for (int i = 0; i < source.Length; i++)
+            if (source[i] != 1 && source[i] != target[i + pad]) return false;
+        return true;
+    }
+
     /// <summary>Maps a possibly negative axis into [0, rank); throws naming the op.</summary>
     public static int Axis(string op, int axis, int rank)
     {
@@ -64,17 +75,33 @@ internal static class Shapes
     /// <summary>Sorted, distinct, normalized axes; all axes when <paramref name="axes"/> is null or empty.</summary>
     public static int[] Axes(string op, int[]? axes, int rank)
     {
-        if (axes is null || axes.Length == 0) return Enumerable.Range(0, rank).ToArray();
-        var normalized = axes.Select(a => Axis(op, a, rank)).Distinct().Order().ToArray();
-        if (normalized.Length != axes.Length)
-            throw new ArgumentException($"{op}: axes [{string.Join(", ", axes)}] name the same dimension twice");
+        if (axes is null || axes.Length == 0)
+        {
+            var all = new int[rank];
+            for (int i = 0; i < rank; i++) all[i] = i;
+            return all;
+        }
+        var normalized = new int[axes.Length];
+        for (int i = 0; i < axes.Length; i++) normalized[i] = Axis(op, axes[i], rank);
+        Array.Sort(normalized);
+        for (int i = 1; i < normalized.Length; i++)
+            if (normalized[i] == normalized[i - 1])
+                throw new ArgumentException($"{op}: axes [{string.Join(", ", axes)}] name the same dimension twice");
         return normalized;
     }
 
     /// <summary>The shape with the given axes set to 1 (keepdim) or removed.</summary>
     public static int[] Reduced(int[] shape, int[] axes, bool keepDim)
     {
-        if (keepDim) return shape.Select((d, i) => axes.Contains(i) ? 1 : d).ToArray();
-        return shape.Where((_, i) => !axes.Contains(i)).ToArray();
+        if (keepDim)
+        {
+            var kept = (int[])shape.Clone();
+            foreach (int axis in axes) kept[axis] = 1;
+            return kept;
+        }
+        var reduced = new int[shape.Length - axes.Length];
+        for (int i = 0, j = 0; i < shape.Length; i++)
+            if (Array.IndexOf(axes, i) < 0) reduced[j++] = shape[i];
+        return reduced;
     }
 }

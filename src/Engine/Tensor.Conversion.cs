@@ -39,7 +39,7 @@ public sealed partial class Tensor
     public override string ToString()
     {
         var header = $"Tensor({Shapes.Format(shape)}, {storage.DType}, {storage.Backend.Device}";
-        if (disposed) return header + ", disposed)";
+        if (IsDisposed) return header + ", disposed)";
         if (NumElements > PrintLimit) return header + ")";
         var values = ToArray<double>();
         var text = new StringBuilder(header).Append(")\n");

@@ -11,8 +11,30 @@ public sealed partial class Tensor
     {
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"Empty: negative dimension in shape {Shapes.Format(shape)}");
-        var storage = BackendRegistry.For(device).Allocate(dtype, Shapes.NumElements(shape));
+        var backend = BackendRegistry.For(device);
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
+        var storage = backend.Allocate(dtype, Shapes.NumElements(shape));
         return new Tensor(storage, (int[])shape.Clone(), Shapes.ContiguousStrides(shape), 0);
+    }
+
+    /// <summary>
+    /// An uninitialised contiguous output of <paramref name="shape"/>, which it shares rather than copies: pass only
+    /// arrays nobody mutates (tensors never change their shape arrays).
+    /// </summary>
+    internal static Tensor NewOutput(int[] shape, DType dtype, IBackend backend)
+    {
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
+        var storage = backend.Allocate(dtype, Shapes.NumElements(shape));
+        return new Tensor(storage, shape, Shapes.ContiguousStrides(shape), 0);
+    }
+
+    /// <summary>An uninitialised contiguous output with <paramref name="x"/>'s shape, dtype and device, sharing its shape (and strides when contiguous).</summary>
+    internal static Tensor NewOutputLike(Tensor x)
+    {
+        if (!x.IsContiguous) return NewOutput(x.shape, x.DType, x.Backend);
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
+        var storage = x.Backend.Allocate(x.DType, x.NumElements);
+        return new Tensor(storage, x.shape, x.strides, 0);
     }
 
     /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape (1-D when omitted).</summary>
@@ -49,7 +71,15 @@ public sealed partial class Tensor
     public static Tensor Full(int[] shape, double value, DType dtype = DType.F32, Device? device = null)
     {
         var tensor = Empty(shape, dtype, device ?? Device.Cpu);
-        tensor.Backend.Fill(tensor.Buffer, value);
+        try
+        {
+            tensor.Backend.Fill(tensor.Buffer, value);
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
         return tensor;
     }
 
@@ -76,8 +106,13 @@ public sealed partial class Tensor
     /// <summary>Values start, start + step, ... below <paramref name="end"/> (above it for a negative step), like <c>torch.arange</c>.</summary>
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.F32, Device? device = null)
     {
-        if (step == 0 || double.IsNaN(step)) throw new ArgumentException($"Arange: step must be non-zero, got {step}");
-        int count = Math.Max(0, (int)Math.Ceiling((end - start) / step));
+        if (step == 0 || !double.IsFinite(step)) throw new ArgumentException($"Arange: step must be finite and non-zero, got {step}");
+        if (!double.IsFinite(start) || !double.IsFinite(end))
+            throw new ArgumentException($"Arange: start and end must be finite, got {start} and {end}");
+        double steps = Math.Ceiling((end - start) / step);
+        if (steps > int.MaxValue)
+            throw new ArgumentException($"Arange: [{start}, {end}) in steps of {step} has {steps} elements, more than a dimension can hold ({int.MaxValue})");
+        int count = Math.Max(0, (int)steps);
         var tensor = Empty([count], dtype, device ?? Device.Cpu);
         tensor.Backend.Arange(tensor.Buffer, start, step);
         return tensor;
@@ -90,6 +125,8 @@ public sealed partial class Tensor
     public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.F32, Device? device = null)
     {
         if (steps < 0) throw new ArgumentException($"Linspace: steps must be non-negative, got {steps}");
+        if (!double.IsFinite(start) || !double.IsFinite(end))
+            throw new ArgumentException($"Linspace: start and end must be finite, got {start} and {end}");
         var tensor = Empty([steps], dtype, device ?? Device.Cpu);
         tensor.Backend.Arange(tensor.Buffer, start, steps > 1 ? (end - start) / (steps - 1) : 0);
         return tensor;
@@ -117,8 +154,8 @@ public sealed partial class Tensor
         if (!dtype.IsFloating()) throw new ArgumentException($"{distribution}: random tensors must be F32 or F64, got {dtype}");
         generator ??= Generator.Default;
         var tensor = Empty(shape, dtype, device ?? Device.Cpu);
-        ulong offset = generator.Advance(tensor.NumElements);
-        tensor.Backend.Random(tensor.Buffer, distribution, generator.Seed, offset);
+        var (seed, offset) = generator.Advance(tensor.NumElements);
+        tensor.Backend.Random(tensor.Buffer, distribution, seed, offset);
         return tensor;
     }
 }

@@ -10,7 +10,9 @@ public sealed class TensorScope : IDisposable
     [ThreadStatic] private static TensorScope? current;
 
     private readonly TensorScope? parent;
-    private readonly HashSet<Tensor> owned = new(ReferenceEqualityComparer.Instance);
+    // A list, not a set: registering is the per-op cost (hashing a fresh object costs more than the op on a small
+    // tensor), and the tensor kept or detached is nearly always one of the last registered, found from the end.
+    private readonly List<Tensor> owned = [];
     private bool disposed;
 
     private TensorScope(TensorScope? parent) => this.parent = parent;
@@ -27,7 +29,7 @@ public sealed class TensorScope : IDisposable
     /// <summary>Moves <paramref name="tensor"/> to the enclosing scope (or to no scope) and returns it.</summary>
     public Tensor Keep(Tensor tensor)
     {
-        if (owned.Remove(tensor)) parent?.owned.Add(tensor);
+        if (Remove(tensor)) parent?.owned.Add(tensor);
         return tensor;
     }
 
@@ -37,7 +39,18 @@ public sealed class TensorScope : IDisposable
     internal static void Detach(Tensor tensor)
     {
         for (var scope = current; scope is not null; scope = scope.parent)
-            scope.owned.Remove(tensor);
+            if (scope.Remove(tensor)) return;
+    }
+
+    private bool Remove(Tensor tensor)
+    {
+        for (int i = owned.Count - 1; i >= 0; i--)
+        {
+            if (!ReferenceEquals(owned[i], tensor)) continue;
+            owned.RemoveAt(i);
+            return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Engine.Backends.Cpu;
+using Engine.Backends.Cuda;
 
 namespace Engine.Backends;
 
@@ -8,6 +9,7 @@ internal static class BackendRegistry
     public static IBackend For(Device device) => device.Type switch
     {
         DeviceType.Cpu => CpuBackend.Instance,
-        _ => throw new NotSupportedException($"device {device}: no CUDA backend is built into this version of Engine yet"),
+        DeviceType.Cuda => CudaBackends.Get(device.Index),
+        _ => throw new NotSupportedException($"device {device}: no backend serves this device type"),
     };
 }

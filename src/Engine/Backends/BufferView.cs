@@ -28,6 +28,7 @@ internal readonly struct BufferView
     /// <summary>The same elements viewed with <paramref name="shape"/>, stretching size-1 and missing leading dims with stride 0.</summary>
     public BufferView BroadcastTo(int[] shape)
     {
+        if (ReferenceEquals(shape, Shape) || shape.AsSpan().SequenceEqual(Shape)) return this;
         int pad = shape.Length - Shape.Length;
         var strides = new long[shape.Length];
         for (int i = 0; i < shape.Length; i++)

@@ -17,6 +17,8 @@ internal interface IBackend
     Storage Allocate(DType dtype, long length);
     /// <summary>Called by <see cref="Storage.Release"/> when the last reference goes.</summary>
     void Free(Storage storage);
+    /// <summary>Frees a storage whose finalizer ran without a release (a leak), counting it; called on a user thread.</summary>
+    void FreeAbandoned(Storage storage);
 
     /// <summary>Copies host elements into the start of a storage of the same dtype.</summary>
     void Upload<T>(ReadOnlySpan<T> source, Storage destination) where T : unmanaged;
@@ -33,6 +35,11 @@ internal interface IBackend
 
     /// <summary>y = op(x); <paramref name="alpha"/>/<paramref name="beta"/> parametrise LeakyRelu (slope) and Clamp (bounds).</summary>
     void Unary(UnaryOp op, BufferView x, BufferView y, double alpha, double beta);
+    /// <summary>
+    /// The backward of <see cref="Unary"/> in one pass: y = g * op'(x), where <paramref name="saved"/> is x, or op(x) for
+    /// the ops that save their output (Exp, Sqrt, Rsqrt, Tanh, Sigmoid).
+    /// </summary>
+    void UnaryGradient(UnaryOp op, BufferView g, BufferView saved, BufferView y, double alpha, double beta);
     /// <summary>y = op(a, b) with a and b already broadcast to y's shape.</summary>
     void Binary(BinaryOp op, BufferView a, BufferView b, BufferView y);
     /// <summary>y = op(a, s), or op(s, a) when <paramref name="scalarFirst"/>.</summary>
@@ -45,8 +52,23 @@ internal interface IBackend
     /// <summary>Index (I64) of the extreme element along <paramref name="axis"/>; y has size 1 there.</summary>
     void ArgReduce(ArgReduceOp op, BufferView x, int axis, BufferView y);
 
-    /// <summary>y[..., m, n] = sum_k a[..., m, k] * b[..., k, n]; batch dims of a and b are broadcast to y's.</summary>
-    void MatMul(BufferView a, BufferView b, BufferView y);
+    /// <summary>
+    /// y[..., m, n] = sum_k a[..., m, k] * b[..., k, n] (+ bias[n] when given, as in a linear layer); batch dims of a and b
+    /// are broadcast to y's.
+    /// </summary>
+    void MatMul(BufferView a, BufferView b, BufferView y, BufferView? bias = null);
+    /// <summary>
+    /// Cross-entropy per row of contiguous <paramref name="logits"/> [N, C] against integer <paramref name="labels"/> [N]
+    /// (PyTorch's definition, with optional class <paramref name="weight"/> [C], an ignored label and label smoothing):
+    /// writes the row losses (0 for ignored rows), the row weights that a mean divides by (the label's class weight,
+    /// 1 without weights, 0 when ignored) and each row's log-sum-exp, which the gradient reuses. Throws
+    /// <see cref="IndexOutOfRangeException"/> for a label outside [0, C) that is not the ignored one.
+    /// </summary>
+    void CrossEntropy(BufferView logits, BufferView labels, BufferView? weight, long ignoreIndex, double smoothing,
+        BufferView loss, BufferView rowWeight, BufferView logSumExp);
+    /// <summary>d(sum_i gradLoss[i] * loss[i]) / d logits in one pass: softmax minus the smoothed, weighted target, per row.</summary>
+    void CrossEntropyGradient(BufferView logits, BufferView labels, BufferView? weight, long ignoreIndex, double smoothing,
+        BufferView logSumExp, BufferView gradLoss, BufferView gradLogits);
     /// <summary>Softmax (or log-softmax) of x along <paramref name="axis"/>.</summary>
     void Softmax(BufferView x, int axis, BufferView y, bool log);
 
@@ -63,6 +85,16 @@ internal interface IBackend
 
     /// <summary>y = x0 + sum_i coefficients[i] * xs[i] in one pass (a Runge-Kutta stage).</summary>
     void LinearCombination(BufferView x0, ReadOnlySpan<double> coefficients, ReadOnlySpan<BufferView> xs, BufferView y);
+
+    // ---- ODE solver support (Engine.Ode) ----
+
+    /// <summary>
+    /// Scaled RMS error norms for adaptive step-size control, one pass over each component's tensors. For
+    /// component j and estimate e, with s = atol + rtol * max(|y0[j]|, |y1[j]|) elementwise:
+    /// y[j, e] = sqrt(mean((sum_i coefficients[e, i] * terms[j][i] / s)^2)), the squares summed in double.
+    /// The terms, y0[j] and y1[j] share one shape (any strides); y is a contiguous F64 [components, estimates].
+    /// </summary>
+    void ScaledErrorRms(BufferView[][] terms, double[,] coefficients, BufferView[] y0, BufferView[] y1, double rtol, double atol, BufferView y);
 
     // ---- Convolution, normalisation, pooling, dropout and fused optimizer updates ----
 

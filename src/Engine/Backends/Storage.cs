@@ -1,11 +1,18 @@
+using System.Collections.Concurrent;
+
 namespace Engine.Backends;
 
 /// <summary>
 /// A reference-counted buffer of <see cref="Length"/> elements on one device. Tensors and views share a
-/// storage; the last <see cref="Release"/> hands the memory back to the backend's allocator.
+/// storage; the last <see cref="Release"/> hands the memory back to the backend's allocator. A storage that
+/// becomes unreachable without being released (a tensor nobody disposed) is queued by its finalizer and its
+/// memory returned at the next safe point (an allocation, or a read of the memory counters) on a user thread:
+/// the finalizer thread itself never calls an allocator.
 /// </summary>
 internal sealed class Storage
 {
+    private static readonly ConcurrentQueue<Storage> Abandoned = new();
+
     private int references = 1;
     private int version;
 
@@ -15,6 +22,11 @@ internal sealed class Storage
         DType = dtype;
         Length = length;
         Pointer = pointer;
+    }
+
+    ~Storage()
+    {
+        if (Volatile.Read(ref references) > 0) Abandoned.Enqueue(this);
     }
 
     public IBackend Backend { get; }
@@ -42,8 +54,23 @@ internal sealed class Storage
     {
         int left = Interlocked.Decrement(ref references);
         if (left == 0)
+        {
+            GC.SuppressFinalize(this);
             Backend.Free(this);
+        }
         else if (left < 0)
+        {
             throw new InvalidOperationException("storage released more times than it was retained");
+        }
     }
+
+    /// <summary>Frees the memory of storages whose finalizers ran; called at safe points on user threads.</summary>
+    public static void ReclaimAbandoned()
+    {
+        while (Abandoned.TryDequeue(out var storage))
+            if (Interlocked.Exchange(ref storage.references, 0) > 0) storage.Backend.FreeAbandoned(storage);
+    }
+
+    /// <summary>True when some finalized storage waits for <see cref="ReclaimAbandoned"/>.</summary>
+    public static bool HasAbandoned => !Abandoned.IsEmpty;
 }

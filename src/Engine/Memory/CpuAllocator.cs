@@ -1,10 +1,15 @@
 using System.Runtime.InteropServices;
+using Engine.Backends;
 
 namespace Engine.Memory;
 
 /// <summary>
-/// Pooled, 64-byte aligned host allocator. Freed blocks are cached by rounded size and reused, so a
-/// training loop that allocates the same shapes each step stops calling the system after the first step.
+/// Pooled, 64-byte aligned host allocator. Freed blocks are cached by size class and reused, so a training loop
+/// that allocates the same shapes each step stops calling the system after the first step. Sizes up to 1 MiB
+/// round up to 64 bytes; larger ones to one eighth of their power of two (at least a 4 KiB page), so varied
+/// shapes share blocks and the untouched tail of a rounded block costs no physical memory. The cache holds at
+/// most <see cref="CacheLimit"/> bytes of free blocks: beyond it, the blocks of the size class least recently
+/// used go back to the system first.
 /// </summary>
 internal sealed unsafe class CpuAllocator : IMemoryStats
 {
@@ -12,23 +17,45 @@ internal sealed unsafe class CpuAllocator : IMemoryStats
     private const long SmallLimit = 1 << 20;
     private const long PageSize = 4096;
 
-    private readonly Dictionary<long, Stack<IntPtr>> freeBlocks = [];
+    /// <summary>Default cap on cached free bytes.</summary>
+    public const long DefaultCacheLimit = 512L << 20;
+
+    private readonly Dictionary<long, SizeClass> classes = [];
     private readonly Lock gate = new();
     private long bytesInUse, peakBytesInUse, bytesReserved, allocationCount, nativeAllocationCount;
+    private long cachedBytes, cacheLimit = DefaultCacheLimit, clock, finalizedCount, bytesFreedByFinalizer;
 
     public static CpuAllocator Shared { get; } = new();
 
-    public long BytesInUse => Interlocked.Read(ref bytesInUse);
-    public long PeakBytesInUse => Interlocked.Read(ref peakBytesInUse);
-    public long BytesReserved => Interlocked.Read(ref bytesReserved);
-    public long AllocationCount => Interlocked.Read(ref allocationCount);
-    public long NativeAllocationCount => Interlocked.Read(ref nativeAllocationCount);
+    public long BytesInUse => Read(ref bytesInUse);
+    public long PeakBytesInUse => Read(ref peakBytesInUse);
+    public long BytesReserved => Read(ref bytesReserved);
+    public long AllocationCount => Read(ref allocationCount);
+    public long NativeAllocationCount => Read(ref nativeAllocationCount);
+    public long FinalizedCount => Read(ref finalizedCount);
+    public long BytesFreedByFinalizer => Read(ref bytesFreedByFinalizer);
+
+    public long CacheLimit
+    {
+        get => Read(ref cacheLimit);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            lock (gate)
+            {
+                cacheLimit = value;
+                TrimToLimit();
+            }
+        }
+    }
 
     /// <summary>Block size actually reserved for a request of <paramref name="bytes"/>.</summary>
     public static long BlockSize(long bytes)
     {
-        long unit = bytes <= SmallLimit ? Alignment : PageSize;
-        return Math.Max(unit, (bytes + unit - 1) / unit * unit);
+        if (bytes <= SmallLimit) return Math.Max(Alignment, (bytes + Alignment - 1) / Alignment * Alignment);
+        long power = 1L << (int)(63 - long.LeadingZeroCount(bytes - 1));
+        long step = Math.Max(PageSize, power / 8);
+        return (bytes + step - 1) / step * step;
     }
 
     public IntPtr Allocate(long bytes)
@@ -39,14 +66,27 @@ internal sealed unsafe class CpuAllocator : IMemoryStats
             allocationCount++;
             bytesInUse += size;
             peakBytesInUse = Math.Max(peakBytesInUse, bytesInUse);
-            if (freeBlocks.TryGetValue(size, out var stack) && stack.Count > 0)
-                return stack.Pop();
+            if (classes.TryGetValue(size, out var sizeClass) && sizeClass.Count > 0)
+            {
+                cachedBytes -= size;
+                sizeClass.LastUse = ++clock;
+                return sizeClass.PopNewest();
+            }
             nativeAllocationCount++;
             bytesReserved += size;
         }
-        var pointer = (IntPtr)NativeMemory.AlignedAlloc((nuint)size, Alignment);
+        bool huge = size >= HugePages.Threshold;
+        var pointer = (IntPtr)NativeMemory.AlignedAlloc((nuint)size, huge ? HugePages.Alignment : Alignment);
+        if (huge && pointer != IntPtr.Zero) HugePages.Advise(pointer, size);
         if (pointer == IntPtr.Zero)
-            throw new OutOfMemoryException($"CpuAllocator: could not allocate {size} bytes of host memory");
+        {
+            lock (gate)
+            {
+                bytesInUse -= size;
+                bytesReserved -= size;
+            }
+            throw new OutOfMemoryException($"CpuAllocator: could not allocate {size} bytes of host memory ({BytesInUse} in use, {BytesReserved} reserved)");
+        }
         return pointer;
     }
 
@@ -56,29 +96,99 @@ internal sealed unsafe class CpuAllocator : IMemoryStats
         lock (gate)
         {
             bytesInUse -= size;
-            if (!freeBlocks.TryGetValue(size, out var stack))
-                freeBlocks[size] = stack = new Stack<IntPtr>();
-            stack.Push(pointer);
+            if (!classes.TryGetValue(size, out var sizeClass)) classes[size] = sizeClass = new SizeClass();
+            sizeClass.Push(pointer);
+            sizeClass.LastUse = ++clock;
+            cachedBytes += size;
+            TrimToLimit();
+        }
+    }
+
+    /// <summary>Frees a block whose storage was finalized without being released, and counts it.</summary>
+    public void FreeAbandoned(IntPtr pointer, long bytes)
+    {
+        Free(pointer, bytes);
+        lock (gate)
+        {
+            finalizedCount++;
+            bytesFreedByFinalizer += BlockSize(bytes);
         }
     }
 
     public void ResetPeak()
     {
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
         lock (gate) peakBytesInUse = bytesInUse;
     }
 
     public void EmptyCache()
     {
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
         lock (gate)
         {
-            foreach (var (size, stack) in freeBlocks)
+            foreach (var (size, sizeClass) in classes)
+                while (sizeClass.Count > 0) Release(size, sizeClass.PopOldest());
+        }
+    }
+
+    /// <summary>Evicts the oldest blocks of the least recently used size classes until the cache fits its limit.</summary>
+    private void TrimToLimit()
+    {
+        while (cachedBytes > cacheLimit)
+        {
+            long victimSize = 0;
+            SizeClass? victim = null;
+            foreach (var (size, sizeClass) in classes)
+                if (sizeClass.Count > 0 && (victim is null || sizeClass.LastUse < victim.LastUse))
+                    (victimSize, victim) = (size, sizeClass);
+            if (victim is null) return;
+            Release(victimSize, victim.PopOldest());
+        }
+    }
+
+    private void Release(long size, IntPtr pointer)
+    {
+        NativeMemory.AlignedFree((void*)pointer);
+        bytesReserved -= size;
+        cachedBytes -= size;
+    }
+
+    private static long Read(ref long counter)
+    {
+        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
+        return Interlocked.Read(ref counter);
+    }
+
+    /// <summary>Free blocks of one size: reused newest first (warm in cache), evicted oldest first.</summary>
+    private sealed class SizeClass
+    {
+        private IntPtr[] blocks = new IntPtr[4];
+        private int start;
+
+        public int Count { get; private set; }
+        public long LastUse { get; set; }
+
+        public void Push(IntPtr block)
+        {
+            if (Count == blocks.Length)
             {
-                while (stack.Count > 0)
-                {
-                    NativeMemory.AlignedFree((void*)stack.Pop());
-                    bytesReserved -= size;
-                }
+                var grown = new IntPtr[blocks.Length * 2];
+                for (int i = 0; i < Count; i++) grown[i] = blocks[(start + i) % blocks.Length];
+                blocks = grown;
+                start = 0;
             }
+            blocks[(start + Count) % blocks.Length] = block;
+            Count++;
+        }
+
+        public IntPtr PopNewest() => blocks[(start + --Count) % blocks.Length];
+
+        public IntPtr PopOldest()
+        {
+            var block = blocks[start];
+            start = (start + 1) % blocks.Length;
+            Count--;
+            return block;
         }
     }
 }

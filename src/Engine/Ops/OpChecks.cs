@@ -17,6 +17,14 @@ internal static class OpChecks
             throw new ArgumentException($"{op}: expected an I32 or I64 index tensor, got {Describe(x)}");
     }
 
+    /// <summary>An I32 or I64 index tensor on the device of the tensor it indexes.</summary>
+    public static void Index(string op, Tensor index, Tensor indexed)
+    {
+        Integer(op, index);
+        if (index.Device != indexed.Device)
+            throw new ArgumentException($"{op}: devices differ: index {Describe(index)} and tensor {Describe(indexed)}; move one with To(device)");
+    }
+
     public static void Compatible(string op, Tensor a, Tensor b)
     {
         a.ThrowIfDisposed();
@@ -28,14 +36,4 @@ internal static class OpChecks
     }
 
     public static string Describe(Tensor x) => $"{Shapes.Format(x.Dims)} {x.DType} on {x.Device}";
-}
-
-/// <summary>Records an op's output on the active tapes; ops call it after computing the forward value.</summary>
-internal static class Recording
-{
-    public static Tensor Record(this Tensor output, string name, Tensor[] inputs, Tensor[] saved, Autodiff.BackwardRule rule)
-    {
-        if (Autodiff.Tape.IsRecording) Autodiff.Tape.Record(name, output, inputs, saved, rule);
-        return output;
-    }
 }

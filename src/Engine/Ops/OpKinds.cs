@@ -33,4 +33,18 @@ internal static class OpTraits
     public static bool AcceptsIntegers(this UnaryOp op) => op is UnaryOp.Neg or UnaryOp.Abs or UnaryOp.Square or UnaryOp.Sign or UnaryOp.Relu or UnaryOp.Clamp;
 
     public static bool AcceptsIntegers(this BinaryOp op) => op != BinaryOp.Pow;
+
+    /// <summary>Ops whose gradient is written in terms of their output, which they save instead of the input.</summary>
+    public static bool SavesOutput(this UnaryOp op) => op is UnaryOp.Exp or UnaryOp.Sqrt or UnaryOp.Rsqrt or UnaryOp.Tanh or UnaryOp.Sigmoid;
+
+    private static readonly string[] UnaryNames = Enum.GetNames<UnaryOp>();
+    private static readonly string[] BinaryNames = Enum.GetNames<BinaryOp>();
+    private static readonly string[] BinaryScalarNames = [.. BinaryNames.Select(n => n + "Scalar")];
+
+    /// <summary>The op's name for messages and nodes, without formatting an enum on every call.</summary>
+    public static string Name(this UnaryOp op) => UnaryNames[(int)op];
+
+    public static string Name(this BinaryOp op) => BinaryNames[(int)op];
+
+    public static string ScalarName(this BinaryOp op) => BinaryScalarNames[(int)op];
 }

@@ -11,9 +11,8 @@ public sealed partial class Tensor
         const string name = "Dropout";
         OpChecks.Floating(name, this);
         if (!(p >= 0 && p <= 1)) throw new ArgumentException($"{name}: probability must be in [0, 1], got {p}");
-        if (!training || p == 0) return Identity(name);
-        generator ??= Generator.Default;
-        ulong seed = generator.Seed, offset = generator.Advance(NumElements);
+        if (!training || p == 0) return IdentityView(name);
+        var (seed, offset) = (generator ?? Generator.Default).Advance(NumElements);
         return DropoutWithMask(p, seed, offset);
     }
 

@@ -8,7 +8,7 @@ public sealed partial class Tensor
     public Tensor IndexSelect(int axis, Tensor index)
     {
         ThrowIfDisposed();
-        OpChecks.Integer("IndexSelect", index);
+        OpChecks.Index("IndexSelect", index, this);
         int dim = Shapes.Axis("IndexSelect", axis, Rank);
         if (index.Rank != 1) throw new ArgumentException($"IndexSelect: index must be 1-D, got {OpChecks.Describe(index)}");
         var outShape = (int[])shape.Clone();
@@ -28,7 +28,7 @@ public sealed partial class Tensor
     public Tensor IndexAdd(int axis, Tensor index, Tensor source)
     {
         OpChecks.Compatible("IndexAdd", this, source);
-        OpChecks.Integer("IndexAdd", index);
+        OpChecks.Index("IndexAdd", index, this);
         int dim = Shapes.Axis("IndexAdd", axis, Rank);
         bool fits = index.Rank == 1 && source.Rank == Rank && source.shape[dim] == index.shape[0]
             && Enumerable.Range(0, Rank).All(i => i == dim || source.shape[i] == shape[i]);
@@ -48,7 +48,7 @@ public sealed partial class Tensor
     public Tensor Gather(int axis, Tensor index)
     {
         ThrowIfDisposed();
-        OpChecks.Integer("Gather", index);
+        OpChecks.Index("Gather", index, this);
         int dim = Shapes.Axis("Gather", axis, Rank);
         bool fits = index.Rank == Rank && Enumerable.Range(0, Rank).All(i => i == dim || index.shape[i] <= shape[i]);
         if (!fits)
@@ -68,7 +68,7 @@ public sealed partial class Tensor
     public Tensor ScatterAdd(int axis, Tensor index, Tensor source)
     {
         OpChecks.Compatible("ScatterAdd", this, source);
-        OpChecks.Integer("ScatterAdd", index);
+        OpChecks.Index("ScatterAdd", index, this);
         int dim = Shapes.Axis("ScatterAdd", axis, Rank);
         bool fits = index.Rank == Rank && source.shape.AsSpan().SequenceEqual(index.shape)
             && Enumerable.Range(0, Rank).All(i => i == dim || index.shape[i] <= shape[i]);

@@ -69,6 +69,17 @@ public sealed partial class Tensor
         return pieces;
     }
 
+    /// <summary>
+    /// <paramref name="chunks"/> views of (nearly) equal size along <paramref name="axis"/>, like <c>torch.chunk</c>:
+    /// each piece has ceil(n / chunks) elements, the last one fewer, so fewer pieces may come back.
+    /// </summary>
+    public Tensor[] Chunk(int chunks, int axis = 0)
+    {
+        if (chunks <= 0) throw new ArgumentException($"Chunk: the number of chunks must be positive, got {chunks}");
+        int length = shape[Shapes.Axis("Chunk", axis, Rank)];
+        return length == 0 ? [Narrow(axis, 0, 0)] : Split((length + chunks - 1) / chunks, axis);
+    }
+
     /// <summary>Views of pieces of <paramref name="size"/> along <paramref name="axis"/>, the last one possibly shorter.</summary>
     public Tensor[] Split(int size, int axis = 0)
     {
@@ -76,31 +87,5 @@ public sealed partial class Tensor
         int length = shape[Shapes.Axis("Split", axis, Rank)];
         var sizes = Enumerable.Range(0, (length + size - 1) / size).Select(i => Math.Min(size, length - i * size)).ToArray();
         return Split(sizes, axis);
-    }
-
-    /// <summary>y = x0 + sum_i coefficients[i] * xs[i] in one fused pass (the update of a Runge-Kutta stage).</summary>
-    public static Tensor LinearCombination(Tensor x0, IReadOnlyList<double> coefficients, IReadOnlyList<Tensor> xs)
-    {
-        OpChecks.Floating("LinearCombination", x0);
-        if (coefficients.Count != xs.Count)
-            throw new ArgumentException($"LinearCombination: {coefficients.Count} coefficients for {xs.Count} tensors");
-        foreach (var x in xs)
-        {
-            OpChecks.Compatible("LinearCombination", x0, x);
-            if (!x.shape.AsSpan().SequenceEqual(x0.shape))
-                throw new ArgumentException($"LinearCombination: {OpChecks.Describe(x)} differs in shape from x0 {OpChecks.Describe(x0)}");
-        }
-        var y = Empty(x0.shape, x0.DType, x0.Device);
-        var views = xs.Select(x => x.Buffer).ToArray();
-        var c = coefficients.ToArray();
-        x0.Backend.LinearCombination(x0.Buffer, c, views, y.Buffer);
-        return y.Record("LinearCombination", [x0, .. xs], [], (g, context) =>
-        {
-            var grads = new Tensor?[c.Length + 1];
-            grads[0] = g;
-            for (int i = 0; i < c.Length; i++)
-                if (context.Needs(i + 1)) grads[i + 1] = g * c[i];
-            return grads;
-        });
     }
 }

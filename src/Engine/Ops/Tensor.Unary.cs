@@ -6,20 +6,45 @@ public sealed partial class Tensor
 {
     private Tensor Unary(UnaryOp op, double alpha = 0, double beta = 0)
     {
-        string name = op.ToString();
         ThrowIfDisposed();
         if (!DType.IsFloating() && !op.AcceptsIntegers())
-            throw new ArgumentException($"{name}: expected an F32 or F64 tensor, got {OpChecks.Describe(this)}");
-        var y = Empty(shape, DType, Device);
-        Backend.Unary(op, Buffer, y.Buffer, alpha, beta);
-        if (!DType.IsFloating()) return y;
-        bool savesOutput = op is UnaryOp.Exp or UnaryOp.Sqrt or UnaryOp.Rsqrt or UnaryOp.Tanh or UnaryOp.Sigmoid;
-        return y.Record(name, [this], [savesOutput ? y : this], (g, c) => [UnaryGradient(op, g, c.Saved(0), alpha, beta)]);
+            throw new ArgumentException($"{op.Name()}: expected an F32 or F64 tensor, got {OpChecks.Describe(this)}");
+        var y = NewOutputLike(this);
+        try
+        {
+            Backend.Unary(op, Buffer, y.Buffer, alpha, beta);
+        }
+        catch
+        {
+            y.Dispose();
+            throw;
+        }
+        finally
+        {
+            GC.KeepAlive(this);
+        }
+        if (DType.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordUnary(op, y, alpha, beta);
+        return y;
     }
 
-    /// <summary>d op(x) / dx times g, from x or from y = op(x), whichever the op saved.</summary>
+    private void RecordUnary(UnaryOp op, Tensor y, double alpha, double beta)
+    {
+        var saved = op.SavesOutput() ? y : this;
+        Autodiff.Tape.Record(op.Name(), y, [this], [saved], (g, c) => [UnaryGradient(op, g, c.Saved(0), alpha, beta)]);
+    }
+
+    /// <summary>
+    /// d op(x) / dx times g, from x or from y = op(x), whichever the op saved: one fused kernel, or, while the backward
+    /// pass is being recorded (createGraph), the same formula written with differentiable ops.
+    /// </summary>
     private static Tensor UnaryGradient(UnaryOp op, Tensor g, Tensor saved, double alpha, double beta)
     {
+        if (!Autodiff.Tape.IsGradEnabled)
+        {
+            var result = NewOutputLike(g);
+            g.Backend.UnaryGradient(op, g.Buffer, saved.Buffer, result.Buffer, alpha, beta);
+            return result;
+        }
         Tensor x = saved, y = saved;
         return op switch
         {

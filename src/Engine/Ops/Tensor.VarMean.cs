@@ -9,7 +9,7 @@ public sealed partial class Tensor
     /// <c>torch.var_mean</c>: the variance divides by count - <paramref name="correction"/> (1 = unbiased, 0 = the
     /// population variance that normalisation layers use).
     /// </summary>
-    public (Tensor Variance, Tensor Mean) VarMean(int[]? axes = null, int correction = 1, bool keepDim = false)
+    public (Tensor Variance, Tensor Mean) VarMean(int[]? axes = null, bool keepDim = false, int correction = 1)
     {
         const string name = "VarMean";
         OpChecks.Floating(name, this);

@@ -12,11 +12,15 @@ public sealed partial class Tensor
     }
 
     /// <summary>A handle on the same elements, recorded with an identity gradient.</summary>
-    private Tensor Identity(string name)
+    private Tensor IdentityView(string name)
     {
         var y = MakeView(shape, strides, offset);
-        return DType.IsFloating() ? y.Record(name, [this], [], (g, _) => [g]) : y;
+        if (DType.IsFloating() && Autodiff.Tape.WantsAny(this)) Autodiff.Tape.Record(name, y, [this], [], PassThrough);
+        return y;
     }
+
+    /// <summary>The backward rule of ops whose gradient is the incoming gradient itself.</summary>
+    private static readonly Autodiff.BackwardRule PassThrough = (g, _) => [g];
 
     /// <summary>The same elements with a new shape (one size may be -1); a view when the strides allow it, else a copy.</summary>
     public Tensor Reshape(params int[] newShape)
@@ -30,9 +34,14 @@ public sealed partial class Tensor
             return contiguous.Reshape(newShape);
         }
         var y = MakeView(newShape, viewStrides, offset);
-        if (!DType.IsFloating()) return y;
+        if (DType.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordReshape(y);
+        return y;
+    }
+
+    private void RecordReshape(Tensor y)
+    {
         int[] original = shape;
-        return y.Record("Reshape", [this], [], (g, _) => [g.Reshape(original)]);
+        Autodiff.Tape.Record("Reshape", y, [this], [], (g, _) => [g.Reshape(original)]);
     }
 
     /// <summary>Like <see cref="Reshape"/> but throws when the result would need a copy.</summary>
@@ -81,20 +90,34 @@ public sealed partial class Tensor
         ThrowIfDisposed();
         if (order.Length != Rank)
             throw new ArgumentException($"Permute: order [{string.Join(", ", order)}] has {order.Length} entries for a tensor of rank {Rank}");
-        var axes = order.Select(a => Shapes.Axis("Permute", a, Rank)).ToArray();
-        if (axes.Distinct().Count() != Rank)
-            throw new ArgumentException($"Permute: order [{string.Join(", ", order)}] is not a permutation");
-        var y = MakeView(axes.Select(a => shape[a]).ToArray(), axes.Select(a => strides[a]).ToArray(), offset);
-        if (!DType.IsFloating()) return y;
+        var newShape = new int[Rank];
+        var newStrides = new long[Rank];
+        Span<bool> used = stackalloc bool[Rank];
+        for (int i = 0; i < Rank; i++)
+        {
+            int axis = Shapes.Axis("Permute", order[i], Rank);
+            if (used[axis]) throw new ArgumentException($"Permute: order [{string.Join(", ", order)}] is not a permutation");
+            used[axis] = true;
+            newShape[i] = shape[axis];
+            newStrides[i] = strides[axis];
+        }
+        var y = MakeView(newShape, newStrides, offset);
+        if (DType.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordPermute(y, order);
+        return y;
+    }
+
+    private void RecordPermute(Tensor y, int[] order)
+    {
         var inverse = new int[Rank];
-        for (int i = 0; i < Rank; i++) inverse[axes[i]] = i;
-        return y.Record("Permute", [this], [], (g, _) => [g.Permute(inverse)]);
+        for (int i = 0; i < Rank; i++) inverse[Shapes.Axis("Permute", order[i], Rank)] = i;
+        Autodiff.Tape.Record("Permute", y, [this], [], (g, _) => [g.Permute(inverse)]);
     }
 
     /// <summary>Dimensions <paramref name="dim0"/> and <paramref name="dim1"/> swapped (a view).</summary>
     public Tensor Transpose(int dim0, int dim1)
     {
-        var order = Enumerable.Range(0, Rank).ToArray();
+        var order = new int[Rank];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
         int a = Shapes.Axis("Transpose", dim0, Rank), b = Shapes.Axis("Transpose", dim1, Rank);
         (order[a], order[b]) = (order[b], order[a]);
         return Permute(order);
@@ -106,6 +129,9 @@ public sealed partial class Tensor
         if (Rank < 2) throw new ArgumentException($"Transpose: needs at least 2 dimensions, got {Shapes.Format(shape)}");
         return Transpose(-2, -1);
     }
+
+    /// <summary>The transpose of the last two dimensions (<c>torch.Tensor.mT</c>); needs at least 2 dimensions.</summary>
+    public Tensor MT => Transpose();
 
     /// <summary>Elements start, start + step, ... below end along <paramref name="dim"/> (a view; negative start/end count from the end).</summary>
     public Tensor Slice(int dim, int start, int end, int step = 1)
@@ -121,9 +147,14 @@ public sealed partial class Tensor
         newShape[axis] = count;
         newStrides[axis] *= step;
         var y = MakeView(newShape, newStrides, offset + first * strides[axis]);
-        if (!DType.IsFloating()) return y;
+        if (DType.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordSlice(y, axis, first, step);
+        return y;
+    }
+
+    private void RecordSlice(Tensor y, int axis, int first, int step)
+    {
         int[] original = shape;
-        return y.Record("Slice", [this], [], (g, _) => [EmbedSlice(g, original, axis, first, step)]);
+        Autodiff.Tape.Record("Slice", y, [this], [], (g, _) => [EmbedSlice(g, original, axis, first, step)]);
     }
 
     /// <summary><paramref name="length"/> elements from <paramref name="start"/> along <paramref name="dim"/> (a view).</summary>
@@ -152,15 +183,25 @@ public sealed partial class Tensor
         ThrowIfDisposed();
         int pad = newShape.Length - Rank;
         if (pad < 0) throw new ArgumentException($"Expand: cannot expand {Shapes.Format(shape)} to fewer dimensions {Shapes.Format(newShape)}");
-        var target = newShape.Select((d, i) => d == -1 && i >= pad ? shape[i - pad] : d).ToArray();
+        for (int i = 0; i < newShape.Length; i++)
+            if (newShape[i] < -1 || newShape[i] == -1 && i < pad)
+                throw new ArgumentException(
+                    $"Expand: size {newShape[i]} at dimension {i} of {Shapes.Format(newShape)} is not allowed for {Shapes.Format(shape)}; " +
+                    "-1 (keep the size) can only stand for an existing dimension, and other sizes must be non-negative");
+        var target = newShape.Select((d, i) => d == -1 ? shape[i - pad] : d).ToArray();
         for (int i = 0; i < Rank; i++)
             if (shape[i] != 1 && shape[i] != target[i + pad])
                 throw new ArgumentException($"Expand: cannot expand {Shapes.Format(shape)} to {Shapes.Format(newShape)}; only size-1 dimensions can grow");
         var view = Buffer.BroadcastTo(target);
         var y = MakeView(target, view.Strides, offset);
-        if (!DType.IsFloating()) return y;
+        if (DType.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordExpand(y);
+        return y;
+    }
+
+    private void RecordExpand(Tensor y)
+    {
         int[] original = shape;
-        return y.Record("Expand", [this], [], (g, _) => [g.SumTo(original)]);
+        Autodiff.Tape.Record("Expand", y, [this], [], (g, _) => [g.SumTo(original)]);
     }
 
     /// <summary>This tensor broadcast to <paramref name="newShape"/> by NumPy rules (a view).</summary>
@@ -187,16 +228,17 @@ public sealed partial class Tensor
     public Tensor Contiguous()
     {
         ThrowIfDisposed();
-        return IsContiguous ? Identity("Contiguous") : Clone();
+        return IsContiguous ? IdentityView("Contiguous") : Clone();
     }
 
     /// <summary>A contiguous copy of the elements.</summary>
     public Tensor Clone()
     {
         ThrowIfDisposed();
-        var y = Empty(shape, DType, Device);
+        var y = NewOutput(shape, DType, Backend);
         Backend.Copy(Buffer, y.Buffer);
-        return DType.IsFloating() ? y.Record("Clone", [this], [], (g, _) => [g]) : y;
+        if (DType.IsFloating() && Autodiff.Tape.WantsAny(this)) Autodiff.Tape.Record("Clone", y, [this], [], PassThrough);
+        return y;
     }
 
     /// <summary>A handle on the same elements that no tape tracks.</summary>
@@ -210,33 +252,31 @@ public sealed partial class Tensor
     public Tensor To(DType dtype)
     {
         ThrowIfDisposed();
-        if (dtype == DType) return Identity("To");
-        var y = Empty(shape, dtype, Device);
+        if (dtype == DType) return IdentityView("To");
+        var y = NewOutput(shape, dtype, Backend);
         Backend.Copy(Buffer, y.Buffer);
-        if (!DType.IsFloating() || !dtype.IsFloating()) return y;
-        var source = DType;
-        return y.Record("To", [this], [], (g, _) => [g.To(source)]);
+        if (DType.IsFloating() && dtype.IsFloating() && Autodiff.Tape.WantsAny(this)) RecordTo(y);
+        return y;
     }
 
-    /// <summary>Copies <paramref name="source"/> (broadcast to this shape, converted to this dtype) into this tensor's elements, in place and unrecorded.</summary>
-    public Tensor CopyFrom(Tensor source)
+    private void RecordTo(Tensor y)
     {
-        ThrowIfDisposed();
-        source.ThrowIfDisposed();
-        if (source.Device != Device)
-            throw new ArgumentException($"CopyFrom: source {OpChecks.Describe(source)} is not on {Device}");
-        Shapes.Broadcast("CopyFrom", shape, source.shape);
-        Backend.Copy(source.Buffer.BroadcastTo(shape), Buffer);
-        MarkModified();
-        return this;
+        var source = DType;
+        Autodiff.Tape.Record("To", y, [this], [], (g, _) => [g.To(source)]);
     }
 
     private int[] InferShape(string op, int[] requested)
     {
-        int unknown = Array.IndexOf(requested, -1);
-        if (Array.FindAll(requested, d => d == -1).Length > 1 || requested.Any(d => d < -1))
-            throw new ArgumentException($"{op}: shape {Shapes.Format(requested)} may hold at most one -1 and no other negative size");
-        long known = Shapes.NumElements(requested.Where(d => d != -1).ToArray());
+        int unknown = -1;
+        long known = 1;
+        for (int i = 0; i < requested.Length; i++)
+        {
+            int d = requested[i];
+            if (d < -1 || d == -1 && unknown >= 0)
+                throw new ArgumentException($"{op}: shape {Shapes.Format(requested)} may hold at most one -1 and no other negative size");
+            if (d == -1) unknown = i;
+            else known *= d;
+        }
         var result = (int[])requested.Clone();
         if (unknown >= 0)
         {

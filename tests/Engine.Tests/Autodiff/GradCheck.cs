@@ -15,6 +15,15 @@ namespace Engine.Tests.Autodiff;
 /// non-contiguous view, the output must also equal (within <see cref="LayoutTolerance"/>) the output for
 /// contiguous copies of the inputs: for linear ops such as views a forward pass that reads the wrong elements
 /// would otherwise go unnoticed, as the gradient of a wrong linear map matches its own finite differences.
+/// <para>
+/// Every check also tests the second order, through the recorded backward pass (<c>createGraph</c>): for
+/// Q = sum(w * y * y) / 2 and a random direction v (one normal tensor per input), the Hessian-vector product
+/// H v from double backward must agree with (grad Q(x + h2 v) - grad Q(x - h2 v)) / 2 h2 elementwise, with
+/// h2 = <see cref="SecondOrderStep"/>, within <see cref="SecondOrderAbsoluteTolerance"/> +
+/// <see cref="SecondOrderRelativeTolerance"/> * |numeric|. Squaring y makes the cotangent of the first backward
+/// pass depend on x, so this exercises every backward rule's own derivative with respect to both its incoming
+/// gradient and the tensors it saved, not only the op's second derivative.
+/// </para>
 /// </summary>
 public static class GradCheck
 {
@@ -30,7 +39,17 @@ public static class GradCheck
     /// <summary>Largest |difference| / (1 + |value|) allowed between outputs for views and for contiguous copies.</summary>
     public const double LayoutTolerance = 1e-12;
 
+    /// <summary>Finite-difference step h2 along the direction v for the Hessian-vector product.</summary>
+    public const double SecondOrderStep = 1e-5;
+
+    /// <summary>atol of the Hessian-vector product check.</summary>
+    public const double SecondOrderAbsoluteTolerance = 1e-5;
+
+    /// <summary>rtol of the Hessian-vector product check.</summary>
+    public const double SecondOrderRelativeTolerance = 1e-4;
+
     private const ulong WeightSeed = 0x5EED;
+    private const ulong DirectionSeed = 0xD1EC;
 
     /// <summary>Checks the gradient of <paramref name="f"/> with respect to every one of the F64 <paramref name="inputs"/>.</summary>
     public static void Check(string op, Func<Tensor[], Tensor> f, params Tensor[] inputs)
@@ -55,6 +74,49 @@ public static class GradCheck
         }
         for (int i = 0; i < inputs.Length; i++)
             CheckInput(op, f, inputs, i, analytic[i].ToArray<double>(), weights, outputShape);
+        CheckSecondOrder(op, f, inputs, weights, outputShape);
+    }
+
+    private static void CheckSecondOrder(string op, Func<Tensor[], Tensor> f, Tensor[] inputs, double[] weights, int[] outputShape)
+    {
+        using var scope = TensorScope.Begin();
+        var w = Tensor.From(weights, outputShape);
+        var generator = new Generator(DirectionSeed);
+        var directions = inputs.Select(x => Tensor.Randn(x.Shape, DType.F64, generator)).ToArray();
+        double[][] hvp;
+        using (var tape = Tape.Record())
+        {
+            foreach (var input in inputs) tape.Watch(input);
+            var grads = tape.Gradients(HalfWeightedSquare(f(inputs), w), inputs, createGraph: true);
+            hvp = [.. tape.Gradients(grads, directions, inputs, allowUnused: true).Select(h => h.ToArray<double>())];
+        }
+        var plus = GradientAt(f, inputs, directions, SecondOrderStep, w);
+        var minus = GradientAt(f, inputs, directions, -SecondOrderStep, w);
+        for (int i = 0; i < inputs.Length; i++)
+            for (int k = 0; k < hvp[i].Length; k++)
+            {
+                double numeric = (plus[i][k] - minus[i][k]) / (2 * SecondOrderStep);
+                double tolerance = SecondOrderAbsoluteTolerance + SecondOrderRelativeTolerance * Math.Abs(numeric);
+                if (!(Math.Abs(hvp[i][k] - numeric) <= tolerance))
+                    Assert.Fail(
+                        $"GradCheck({op}): Hessian-vector product (double backward) of input {i} {Describe(inputs[i])} at element {k} " +
+                        $"{Format(Index(k, inputs[i].Shape))}: analytic {Show(hvp[i][k])} vs numeric {Show(numeric)}, |difference| " +
+                        $"{Show(Math.Abs(hvp[i][k] - numeric))} exceeds atol {SecondOrderAbsoluteTolerance} + rtol {SecondOrderRelativeTolerance} * |numeric| = " +
+                        $"{Show(tolerance)}; output shape {Format(outputShape)}, inputs {string.Join(", ", inputs.Select(Describe))}");
+            }
+    }
+
+    private static Tensor HalfWeightedSquare(Tensor y, Tensor w) => (w * y * y).Sum() * 0.5;
+
+    /// <summary>grad Q at x + step * v, from a plain (first-order) backward pass on contiguous perturbed inputs.</summary>
+    private static double[][] GradientAt(Func<Tensor[], Tensor> f, Tensor[] inputs, Tensor[] directions, double step, Tensor w)
+    {
+        using var scope = TensorScope.Begin();
+        Tensor[] moved;
+        using (Tape.NoGrad()) moved = [.. inputs.Select((x, i) => (x + directions[i] * step).Detach())];
+        using var tape = Tape.Record();
+        foreach (var x in moved) tape.Watch(x);
+        return [.. tape.Gradients(HalfWeightedSquare(f(moved), w), moved).Select(g => g.ToArray<double>())];
     }
 
     private static void CheckInput(string op, Func<Tensor[], Tensor> f, Tensor[] inputs, int i, double[] analytic, double[] weights, int[] outputShape)

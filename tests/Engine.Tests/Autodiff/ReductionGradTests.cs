@@ -45,14 +45,14 @@ public class ReductionGradTests
     [InlineData(1)]
     public void Var_gradient_matches_finite_differences(int correction) =>
         GradProperty.ForAll(Cases(Domain.Normal, minCount: correction + 1), c =>
-            GradCheck.Check(Name($"Var correction {correction}", c.axes, c.keepDim), a => a[0].Var(c.axes, correction, c.keepDim), c.x.Create()));
+            GradCheck.Check(Name($"Var correction {correction}", c.axes, c.keepDim), a => a[0].Var(c.axes, c.keepDim, correction), c.x.Create()));
 
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
     public void Std_gradient_matches_finite_differences(int correction) =>
         GradProperty.ForAll(Cases(Domain.Distinct, minCount: 2), c =>
-            GradCheck.Check(Name($"Std correction {correction}", c.axes, c.keepDim), a => a[0].Std(c.axes, correction, c.keepDim), c.x.Create()));
+            GradCheck.Check(Name($"Std correction {correction}", c.axes, c.keepDim), a => a[0].Std(c.axes, c.keepDim, correction), c.x.Create()));
 
     [Theory]
     [InlineData(1.0)]
@@ -61,5 +61,5 @@ public class ReductionGradTests
     [InlineData(double.PositiveInfinity)]
     public void Norm_gradient_matches_finite_differences(double p) =>
         GradProperty.ForAll(Cases(double.IsPositiveInfinity(p) ? Domain.Distinct : Domain.AwayFromZero), c =>
-            GradCheck.Check(Name($"Norm p = {p}", c.axes, c.keepDim), a => a[0].Norm(p, c.axes, c.keepDim), c.x.Create()));
+            GradCheck.Check(Name($"Norm p = {p}", c.axes, c.keepDim), a => a[0].Norm(c.axes, c.keepDim, p), c.x.Create()));
 }

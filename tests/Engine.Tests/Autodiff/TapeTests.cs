@@ -82,7 +82,7 @@ public class TapeTests
     }
 
     [Fact]
-    public void Gradient_with_respect_to_an_unused_input_is_zeros()
+    public void Gradient_with_respect_to_an_unused_input_throws_naming_it()
     {
         using var scope = TensorScope.Begin();
         var x = Leaf([1, 2], 2);
@@ -90,7 +90,23 @@ public class TapeTests
         using var tape = Tape.Record();
         var y = x.Exp().Sum();
 
-        var grads = tape.Gradients(y, x, unused);
+        var error = Assert.Throws<InvalidOperationException>(() => tape.Gradients(y, x, unused));
+
+        Assert.Contains("input 1", error.Message);
+        Assert.Contains("[2, 2] F64", error.Message);
+        Assert.Contains("allowUnused", error.Message);
+    }
+
+    [Fact]
+    public void Gradient_with_respect_to_an_unused_input_is_zeros_when_allowed()
+    {
+        using var scope = TensorScope.Begin();
+        var x = Leaf([1, 2], 2);
+        var unused = Leaf([3, 4, 5, 6], 2, 2);
+        using var tape = Tape.Record();
+        var y = x.Exp().Sum();
+
+        var grads = tape.Gradients(y, [x, unused], createGraph: false, allowUnused: true);
 
         Assert.Equal([2, 2], grads[1].Shape);
         Assert.Equal(DType.F64, grads[1].DType);

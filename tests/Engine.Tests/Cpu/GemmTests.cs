@@ -40,7 +40,8 @@ public sealed unsafe class GemmTests
         get
         {
             var data = new TheoryData<int, int, int, bool, bool, int, int>();
-            foreach (int[] s in new[] { new[] { 7, 13, 5 }, [17, 33, 65], [130, 150, 140] })
+            // The last five have one dimension below the register tile, as in a 2-64-2 MLP: SmallGemm's paths.
+            foreach (int[] s in new[] { new[] { 7, 13, 5 }, [17, 33, 65], [130, 150, 140], [1024, 64, 2], [1024, 2, 64], [2, 64, 1024], [64, 2, 1024], [20, 3, 300] })
                 foreach (bool transposeA in new[] { false, true })
                     foreach (bool transposeB in new[] { false, true })
                         foreach (int colStrideC in new[] { 1, 3 })
@@ -88,7 +89,17 @@ public sealed unsafe class GemmTests
         Verify<double>(m, n, k, false, false, 1, 1);
     }
 
-    private static void Verify<T>(int m, int n, int k, bool transposeA, bool transposeB, int colStrideC, int threads)
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void StridedWithBiasF32(int m, int n, int k, bool transposeA, bool transposeB, int colStrideC, int threads) =>
+        Verify<float>(m, n, k, transposeA, transposeB, colStrideC, threads, withBias: true);
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void StridedWithBiasF64(int m, int n, int k, bool transposeA, bool transposeB, int colStrideC, int threads) =>
+        Verify<double>(m, n, k, transposeA, transposeB, colStrideC, threads, withBias: true);
+
+    private static void Verify<T>(int m, int n, int k, bool transposeA, bool transposeB, int colStrideC, int threads, bool withBias = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new System.Random(((m * 31) + n) * 31 + k);
@@ -98,8 +109,10 @@ public sealed unsafe class GemmTests
         a.FillRandom(random);
         b.FillRandom(random);
         c.Fill(T.NaN);
+        var bias = new T[n];
+        for (int j = 0; j < n; j++) bias[j] = T.CreateTruncating(random.NextDouble() * 2 - 1);
 
-        Multiply(m, n, k, a, b, c, threads);
+        fixed (T* pb = bias) Multiply(m, n, k, a, b, c, threads, withBias ? pb : null);
 
         double eps = double.CreateTruncating(T.BitIncrement(T.One) - T.One);
         double tolerance = ToleranceFactor * Math.Sqrt(k) * eps * a.MaxAbs() * b.MaxAbs();
@@ -108,7 +121,7 @@ public sealed unsafe class GemmTests
         {
             for (int j = 0; j < n; j++)
             {
-                double expected = Dot(rowsOfA[i], columnsOfB[j]);
+                double expected = Dot(rowsOfA[i], columnsOfB[j]) + (withBias ? double.CreateTruncating(bias[j]) : 0);
                 double actual = c[i, j];
                 if (!(Math.Abs(actual - expected) <= tolerance))
                     Assert.Fail($"C[{i},{j}] = {actual}, expected {expected} (tolerance {tolerance:E2}) for {m}x{n}x{k}");
@@ -132,18 +145,18 @@ public sealed unsafe class GemmTests
         return sum + compensation;
     }
 
-    private static void Multiply<T>(int m, int n, int k, TestMatrix<T> a, TestMatrix<T> b, TestMatrix<T> c, int threads)
+    private static void Multiply<T>(int m, int n, int k, TestMatrix<T> a, TestMatrix<T> b, TestMatrix<T> c, int threads, T* bias = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
         {
             Gemm.Multiply(m, n, k, (float*)a.Data, a.RowStride, a.ColStride, (float*)b.Data, b.RowStride, b.ColStride,
-                (float*)c.Data, c.RowStride, c.ColStride, threads);
+                (float*)c.Data, c.RowStride, c.ColStride, threads, (float*)bias);
         }
         else
         {
             Gemm.Multiply(m, n, k, (double*)a.Data, a.RowStride, a.ColStride, (double*)b.Data, b.RowStride, b.ColStride,
-                (double*)c.Data, c.RowStride, c.ColStride, threads);
+                (double*)c.Data, c.RowStride, c.ColStride, threads, (double*)bias);
         }
     }
 

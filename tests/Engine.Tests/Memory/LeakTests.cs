@@ -30,7 +30,7 @@ public class LeakTests
         Tensor[] results =
         [
             Tensor.Concat([a, b]), Tensor.Stack([a, a], 1), a.MatMul(bT), v.MatMul(bT), a.Sum(1), a.Max([0, 1]), a.Mean(0),
-            a.Var(), a.Std([1]), a.LogSumExp(), a.Norm(), a.Norm(1), a.ArgMax(1), bT.Reshape(12), a.Softmax(0),
+            a.Var(), a.Std([1]), a.LogSumExp(), a.Norm(), a.Norm(p: 1), a.ArgMax(1), bT.Reshape(12), a.Softmax(0),
             Functional.MseLoss(a, a), Tensor.Linear(b, a, Own(Tensor.Ones([2]))), Functional.CrossEntropy(b, labels),
             a.Gather(1, index), Tensor.Where(mask, a, a), 2 - a, a.To(DType.F64), a.Flatten(), Tensor.LinearCombination(a, [2.0], [a]),
         ];

@@ -22,11 +22,11 @@ public class NormForwardTests
                 using var scope = TensorScope.Begin();
                 var (x, rx) = Sample.Make(seed++, shape, dtype, layout);
                 var (variance, mean) = NormReference.VarMean(rx, axes, correction);
-                var (v, m) = x.VarMean(axes, correction, keepDim: true);
+                var (v, m) = x.VarMean(axes, keepDim: true, correction);
                 string what = $"VarMean {Check.Describe(shape)} axes [{string.Join(", ", axes)}] correction {correction} {dtype} {layout}";
                 Check.Close(mean, m, Tolerance(dtype), what + " mean");
                 Check.Close(variance, v, Tolerance(dtype), what + " variance");
-                Assert.Equal(shape.Where((_, i) => !axes.Contains(i)).ToArray(), x.VarMean(axes, correction).Mean.Shape);
+                Assert.Equal(shape.Where((_, i) => !axes.Contains(i)).ToArray(), x.VarMean(axes, correction: correction).Mean.Shape);
             }
     }
 

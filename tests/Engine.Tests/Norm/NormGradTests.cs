@@ -25,10 +25,10 @@ public class NormGradTests
             select (x, axes, keepDim);
         GradProperty.ForAll(cases, c =>
         {
-            string name = $"VarMean(axes [{string.Join(", ", c.axes)}], correction {correction}, keepDim {c.keepDim}) {(variance ? "variance" : "mean")}";
+            string name = $"VarMean(axes [{string.Join(", ", c.axes)}], keepDim {c.keepDim}, correction {correction}) {(variance ? "variance" : "mean")}";
             GradCheck.Check(name, a =>
             {
-                var (v, m) = a[0].VarMean(c.axes, correction, c.keepDim);
+                var (v, m) = a[0].VarMean(c.axes, c.keepDim, correction);
                 return variance ? v : m;
             }, c.x.Create());
         });

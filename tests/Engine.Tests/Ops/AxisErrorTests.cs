@@ -24,7 +24,7 @@ public class AxisErrorTests
             "Max" => () => x.Max([0, 2]),
             "Var" => () => x.Var([2]),
             "LogSumExp" => () => x.LogSumExp([2]),
-            "Norm" => () => x.Norm(2, [2]),
+            "Norm" => () => x.Norm([2], p: 2),
             "ArgMax" => () => x.ArgMax(2),
             "ArgMin" => () => x.ArgMin(-3),
             "Softmax" => () => x.Softmax(2),

@@ -43,8 +43,8 @@ public class HandComputedTests
         Check.Exact([], [1.25], x.Var(correction: 0));
         Check.Close(Ref.Of([], Math.Sqrt(5.0 / 3)), x.Std(), 1e-15, 0, "std");
         Check.Exact([], [5], Tensor.FromArray([3.0, -4], 2).Norm());
-        Check.Exact([], [7], Tensor.FromArray([3.0, -4], 2).Norm(1));
-        Check.Exact([], [4], Tensor.FromArray([3.0, -4], 2).Norm(double.PositiveInfinity));
+        Check.Exact([], [7], Tensor.FromArray([3.0, -4], 2).Norm(p: 1));
+        Check.Exact([], [4], Tensor.FromArray([3.0, -4], 2).Norm(p: double.PositiveInfinity));
         var m = Tensor.From(new double[,] { { 1, 5, 2 }, { 7, 0, 7 } });
         Check.Exact([3], [8, 5, 9], m.Sum(0));
         Check.Exact([2, 1], [5, 7], m.Max(1, keepDim: true));

@@ -113,7 +113,7 @@ public class ShapeErrorTests
     {
         using var scope = TensorScope.Begin();
         Expect.Throws<ArgumentException>(() => Tensor.Ones([3]).Clamp(2, 1), "Clamp");
-        Expect.Throws<ArgumentException>(() => Tensor.Ones([3]).Norm(0), "Norm");
+        Expect.Throws<ArgumentException>(() => Tensor.Ones([3]).Norm(p: 0), "Norm");
         Expect.Throws<ArgumentException>(() => Tensor.Ones([1]).Var(), "Var");
         Expect.Throws<ArgumentException>(() => Tensor.Zeros([0]).Max(), "Max", "[0]");
         Expect.Throws<ArgumentException>(() => Tensor.Zeros([2, 0]).ArgMax(1), "ArgMax", "[2, 0]");

@@ -4,6 +4,12 @@ using Engine.Ops;
 
 namespace Engine.Backends.Cpu;
 
+/// <summary>
+/// Elementwise ops. Contiguous results whose operands are contiguous, a broadcast scalar, row or column take a
+/// row-wise fast path: struct jobs on the <see cref="WorkerPool"/>, SIMD through TensorPrimitives, no per-call
+/// allocation. Everything else goes through <see cref="StridedLoop"/>, with <see cref="ScalarMath"/> as the
+/// definition of every op.
+/// </summary>
 internal sealed unsafe partial class CpuBackend
 {
     public void Unary(UnaryOp op, BufferView x, BufferView y, double alpha, double beta)
@@ -21,33 +27,60 @@ internal sealed unsafe partial class CpuBackend
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* px = (T*)x.Storage.Pointer, py = (T*)y.Storage.Pointer;
+        if (y.Count == 0) return;
+        if (x.IsContiguous && y.IsContiguous)
+        {
+            long count = y.Count;
+            int parts = ParallelPolicy.Parts(count, ParallelPolicy.Cost(op));
+            var job = new UnaryJob<T>(op, px + x.Offset, py + y.Offset, count, ParallelPolicy.Chunk(count, parts), alpha, beta);
+            WorkerPool.Run(ref job, parts);
+            return;
+        }
         StridedLoop.Run(y.Shape, [x, y], (o, n, s) =>
         {
-            if (s[0] == 1 && s[1] == 1 && UnarySpan(op, new ReadOnlySpan<T>(px + o[0], (int)n), new Span<T>(py + o[1], (int)n), alpha, beta))
+            if (s[0] == 1 && s[1] == 1)
+            {
+                UnaryRow(op, px + o[0], py + o[1], (int)n, alpha, beta);
                 return;
+            }
             for (long i = 0; i < n; i++) py[o[1] + i * s[1]] = ScalarMath.Unary(op, px[o[0] + i * s[0]], alpha, beta);
         });
     }
 
-    /// <summary>SIMD path for a contiguous row; false where the op has none and the scalar loop must run.</summary>
-    private static bool UnarySpan<T>(UnaryOp op, ReadOnlySpan<T> x, Span<T> y, T alpha, T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly struct UnaryJob<T>(UnaryOp op, T* x, T* y, long count, long chunk, T alpha, T beta) : IParallelJob
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        public void Execute(int part)
+        {
+            long start = part * chunk;
+            UnaryRow(op, x + start, y + start, (int)Math.Min(chunk, count - start), alpha, beta);
+        }
+    }
+
+    /// <summary>y = op(x) over one contiguous row: SIMD where TensorPrimitives has the op, the scalar definition otherwise.</summary>
+    private static void UnaryRow<T>(UnaryOp op, T* px, T* py, int n, T alpha, T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var x = new ReadOnlySpan<T>(px, n);
+        var y = new Span<T>(py, n);
         switch (op)
         {
-            case UnaryOp.Neg: TensorPrimitives.Negate(x, y); return true;
-            case UnaryOp.Abs: TensorPrimitives.Abs(x, y); return true;
-            case UnaryOp.Exp: TensorPrimitives.Exp(x, y); return true;
-            case UnaryOp.Log: TensorPrimitives.Log(x, y); return true;
-            case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); return true;
-            case UnaryOp.Rsqrt: TensorPrimitives.Sqrt(x, y); TensorPrimitives.Divide(T.One, y, y); return true;
-            case UnaryOp.Square: TensorPrimitives.Multiply(x, x, y); return true;
-            case UnaryOp.Tanh: TensorPrimitives.Tanh(x, y); return true;
-            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, y); return true;
-            case UnaryOp.Relu: TensorPrimitives.Max(x, T.Zero, y); return true;
-            case UnaryOp.Sin: TensorPrimitives.Sin(x, y); return true;
-            case UnaryOp.Cos: TensorPrimitives.Cos(x, y); return true;
-            case UnaryOp.Clamp: TensorPrimitives.Max(x, alpha, y); TensorPrimitives.Min(y, beta, y); return true;
-            default: return false;
+            case UnaryOp.Neg: TensorPrimitives.Negate(x, y); return;
+            case UnaryOp.Abs: TensorPrimitives.Abs(x, y); return;
+            case UnaryOp.Exp: TensorPrimitives.Exp(x, y); return;
+            case UnaryOp.Log: TensorPrimitives.Log(x, y); return;
+            case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); return;
+            case UnaryOp.Rsqrt: TensorPrimitives.Sqrt(x, y); TensorPrimitives.Divide(T.One, y, y); return;
+            case UnaryOp.Square: TensorPrimitives.Multiply(x, x, y); return;
+            case UnaryOp.Tanh when typeof(T) == typeof(float): FastTanh.Apply((float*)px, (float*)py, n); return;
+            case UnaryOp.Tanh: TensorPrimitives.Tanh(x, y); return;
+            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, y); return;
+            case UnaryOp.Relu: TensorPrimitives.Max(x, T.Zero, y); return;
+            case UnaryOp.Sin: TensorPrimitives.Sin(x, y); return;
+            case UnaryOp.Cos: TensorPrimitives.Cos(x, y); return;
+            case UnaryOp.Clamp: TensorPrimitives.Max(x, alpha, y); TensorPrimitives.Min(y, beta, y); return;
+            default:
+                for (int i = 0; i < n; i++) py[i] = ScalarMath.Unary(op, px[i], alpha, beta);
+                return;
         }
     }
 
@@ -65,28 +98,105 @@ internal sealed unsafe partial class CpuBackend
     {
         switch (a.DType)
         {
-            case DType.F32: BinaryRows<float>(op, a, b, y); break;
-            case DType.F64: BinaryRows<double>(op, a, b, y); break;
-            case DType.I32: BinaryRows<int>(op, a, b, y); break;
-            case DType.I64: BinaryRows<long>(op, a, b, y); break;
+            case DType.F32: BinaryOf<float>(op, a, b, y); break;
+            case DType.F64: BinaryOf<double>(op, a, b, y); break;
+            case DType.I32: BinaryOf<int>(op, a, b, y); break;
+            case DType.I64: BinaryOf<long>(op, a, b, y); break;
         }
     }
 
-    private static void BinaryRows<T>(BinaryOp op, BufferView a, BufferView b, BufferView y) where T : unmanaged, INumber<T>
+    private static void BinaryOf<T>(BinaryOp op, BufferView a, BufferView b, BufferView y) where T : unmanaged, INumber<T>
     {
-        T* pa = (T*)a.Storage.Pointer, pb = (T*)b.Storage.Pointer, py = (T*)y.Storage.Pointer;
+        if (y.Count == 0) return;
+        T* pa = (T*)a.Storage.Pointer + a.Offset, pb = (T*)b.Storage.Pointer + b.Offset, py = (T*)y.Storage.Pointer + y.Offset;
+        if (y.IsContiguous && RowLayout.TryOf(a, b, out var la, out var lb, out long outer, out long inner))
+        {
+            long count = outer * inner;
+            int parts = ParallelPolicy.Parts(count, ParallelPolicy.Cost(op));
+            var job = new BinaryJob<T>(op, pa, la, pb, lb, py, outer, inner, parts);
+            WorkerPool.Run(ref job, job.Parts);
+            return;
+        }
+        pa -= a.Offset;
+        pb -= b.Offset;
+        py -= y.Offset;
         StridedLoop.Run(y.Shape, [a, b, y], (o, n, s) =>
         {
-            if (s[2] == 1 && BinarySpan(op, pa + o[0], s[0], pb + o[1], s[1], new Span<T>(py + o[2], (int)n)))
+            if (s[2] == 1 && s[0] <= 1 && s[1] <= 1)
+            {
+                BinaryRow(op, pa + o[0], s[0], pb + o[1], s[1], py + o[2], (int)n);
                 return;
+            }
             for (long i = 0; i < n; i++) py[o[2] + i * s[2]] = ScalarMath.Binary(op, pa[o[0] + i * s[0]], pb[o[1] + i * s[1]]);
         });
+    }
+
+    /// <summary>y[i, j] = op(a[i, j], b[i, j]) over a contiguous [outer, inner] result, in parts of whole rows or of one long row.</summary>
+    private readonly struct BinaryJob<T> : IParallelJob where T : unmanaged, INumber<T>
+    {
+        private readonly BinaryOp op;
+        private readonly T* a, b, y;
+        private readonly RowLayout la, lb;
+        private readonly long outer, inner, rowsPerPart, chunk;
+
+        public BinaryJob(BinaryOp op, T* a, RowLayout la, T* b, RowLayout lb, T* y, long outer, long inner, int parts)
+        {
+            this.op = op;
+            this.a = a;
+            this.b = b;
+            this.y = y;
+            this.la = la;
+            this.lb = lb;
+            this.outer = outer;
+            this.inner = inner;
+            if (outer >= parts)
+            {
+                rowsPerPart = (outer + parts - 1) / parts;
+                Parts = (int)((outer + rowsPerPart - 1) / rowsPerPart);
+            }
+            else
+            {
+                chunk = ParallelPolicy.Chunk(inner, Math.Max(1, (int)(parts / outer)));
+                Parts = (int)(outer * ((inner + chunk - 1) / chunk));
+            }
+        }
+
+        public int Parts { get; }
+
+        public void Execute(int part)
+        {
+            if (rowsPerPart > 0)
+            {
+                long last = Math.Min(outer, (part + 1) * rowsPerPart);
+                for (long i = part * rowsPerPart; i < last; i++) Columns(i, 0, inner);
+                return;
+            }
+            long chunks = (inner + chunk - 1) / chunk;
+            long row = part / chunks, start = part % chunks * chunk;
+            Columns(row, start, Math.Min(chunk, inner - start));
+        }
+
+        private void Columns(long row, long start, long count)
+        {
+            for (long done = 0; done < count; done += StridedLoop.MaxRowLength)
+            {
+                long j = start + done;
+                BinaryRow(op, a + row * la.Outer + j * la.Inner, la.Inner, b + row * lb.Outer + j * lb.Inner, lb.Inner,
+                    y + row * inner + j, (int)Math.Min(StridedLoop.MaxRowLength, count - done));
+            }
+        }
+    }
+
+    /// <summary>y = op(a, b) over one contiguous row of y, where a and b are each a row (stride 1) or one value (stride 0).</summary>
+    private static void BinaryRow<T>(BinaryOp op, T* a, long strideA, T* b, long strideB, T* y, int n) where T : unmanaged, INumber<T>
+    {
+        if (BinarySpan(op, a, strideA, b, strideB, new Span<T>(y, n))) return;
+        for (int i = 0; i < n; i++) y[i] = ScalarMath.Binary(op, a[i * strideA], b[i * strideB]);
     }
 
     /// <summary>SIMD path where each input is a contiguous row or a single broadcast value.</summary>
     private static bool BinarySpan<T>(BinaryOp op, T* a, long strideA, T* b, long strideB, Span<T> y) where T : unmanaged, INumber<T>
     {
-        if (strideA > 1 || strideB > 1) return false;
         if (strideA == 0 && strideB == 0)
         {
             y.Fill(ScalarMath.Binary(op, *a, *b));
@@ -151,19 +261,41 @@ internal sealed unsafe partial class CpuBackend
 
     public void BinaryScalar(BinaryOp op, BufferView a, double scalar, BufferView y, bool scalarFirst)
     {
-        var s = Allocate(a.DType, 1);
-        try
+        switch (a.DType)
         {
-            var scalarView = new BufferView(s, [], [], 0);
-            Fill(scalarView, scalar);
-            var broadcast = scalarView.BroadcastTo(y.Shape);
-            if (scalarFirst) Binary(op, broadcast, a, y);
-            else Binary(op, a, broadcast, y);
+            case DType.F32: BinaryScalarOf(op, a, (float)scalar, y, scalarFirst); break;
+            case DType.F64: BinaryScalarOf(op, a, scalar, y, scalarFirst); break;
+            case DType.I32: BinaryScalarOf(op, a, checked((int)scalar), y, scalarFirst); break;
+            case DType.I64: BinaryScalarOf(op, a, checked((long)scalar), y, scalarFirst); break;
         }
-        finally
+    }
+
+    /// <summary>The scalar lives in this frame and is passed as a broadcast operand (stride 0): no storage is made for it.</summary>
+    private static void BinaryScalarOf<T>(BinaryOp op, BufferView a, T scalar, BufferView y, bool scalarFirst) where T : unmanaged, INumber<T>
+    {
+        if (y.Count == 0) return;
+        T* pa = (T*)a.Storage.Pointer + a.Offset, py = (T*)y.Storage.Pointer + y.Offset, ps = &scalar;
+        if (a.IsContiguous && y.IsContiguous)
         {
-            s.Release();
+            long count = y.Count;
+            int parts = ParallelPolicy.Parts(count, ParallelPolicy.Cost(op));
+            var row = new RowLayout(count, 1);
+            var job = scalarFirst
+                ? new BinaryJob<T>(op, ps, default, pa, row, py, 1, count, parts)
+                : new BinaryJob<T>(op, pa, row, ps, default, py, 1, count, parts);
+            WorkerPool.Run(ref job, job.Parts);
+            return;
         }
+        pa -= a.Offset;
+        py -= y.Offset;
+        StridedLoop.Run(y.Shape, [a, y], (o, n, s) =>
+        {
+            for (long i = 0; i < n; i++)
+            {
+                T value = pa[o[0] + i * s[0]];
+                py[o[1] + i * s[1]] = scalarFirst ? ScalarMath.Binary(op, *ps, value) : ScalarMath.Binary(op, value, *ps);
+            }
+        });
     }
 
     public void Where(BufferView condition, BufferView a, BufferView b, BufferView y)
@@ -198,54 +330,6 @@ internal sealed unsafe partial class CpuBackend
         {
             for (long i = 0; i < n; i++)
                 py[o[3] + i * s[3]] = pc[o[0] + i * s[0]] != TCondition.Zero ? pa[o[1] + i * s[1]] : pb[o[2] + i * s[2]];
-        });
-    }
-
-    public void LinearCombination(BufferView x0, ReadOnlySpan<double> coefficients, ReadOnlySpan<BufferView> xs, BufferView y)
-    {
-        if (y.DType == DType.F32) LinearCombinationOf<float>(x0, coefficients, xs, y);
-        else LinearCombinationOf<double>(x0, coefficients, xs, y);
-    }
-
-    private const int CombinationBlock = 4096;
-
-    private static void LinearCombinationOf<T>(BufferView x0, ReadOnlySpan<double> coefficients, ReadOnlySpan<BufferView> xs, BufferView y)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var c = new T[coefficients.Length];
-        for (int i = 0; i < c.Length; i++) c[i] = T.CreateTruncating(coefficients[i]);
-        var terms = xs.ToArray();
-        bool contiguous = x0.IsContiguous && y.IsContiguous && Array.TrueForAll(terms, t => t.IsContiguous);
-        if (!contiguous)
-        {
-            CopySame<T>(x0, y);
-            for (int i = 0; i < terms.Length; i++) AccumulateScaled(terms[i], c[i], y);
-            return;
-        }
-        // One pass: each block of y stays in L1 while every term is added to it.
-        long count = y.Count, blocks = (count + CombinationBlock - 1) / CombinationBlock;
-        int workers = count >= StridedLoop.ParallelThreshold ? Environment.ProcessorCount : 1;
-        long perWorker = (blocks + workers - 1) / workers;
-        StridedLoop.Parallelize(workers, w =>
-        {
-            for (long block = w * perWorker; block < Math.Min(blocks, (w + 1) * perWorker); block++)
-            {
-                long start = block * CombinationBlock;
-                int n = (int)Math.Min(CombinationBlock, count - start);
-                var target = new Span<T>(Address<T>(y, y.Offset + start), n);
-                new ReadOnlySpan<T>(Address<T>(x0, x0.Offset + start), n).CopyTo(target);
-                for (int i = 0; i < terms.Length; i++)
-                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(Address<T>(terms[i], terms[i].Offset + start), n), c[i], target, target);
-            }
-        });
-    }
-
-    private static void AccumulateScaled<T>(BufferView x, T c, BufferView y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T* px = (T*)x.Storage.Pointer, py = (T*)y.Storage.Pointer;
-        StridedLoop.Run(y.Shape, [x, y], (o, n, s) =>
-        {
-            for (long i = 0; i < n; i++) py[o[1] + i * s[1]] += c * px[o[0] + i * s[0]];
         });
     }
 }

@@ -5,8 +5,23 @@ internal sealed unsafe partial class CpuBackend
     /// <summary>Matrices per batch below which batches, not the GEMM, are spread over the cores.</summary>
     private const long SmallMatrixWork = 128 * 128 * 128;
 
-    public void MatMul(BufferView a, BufferView b, BufferView y)
+    public void MatMul(BufferView a, BufferView b, BufferView y, BufferView? bias = null)
     {
+        if (bias is { IsContiguous: false } strided)
+        {
+            var copy = Allocate(strided.DType, strided.Count);
+            try
+            {
+                var contiguous = new BufferView(copy, strided.Shape, Shapes.ContiguousStrides(strided.Shape), 0);
+                Copy(strided, contiguous);
+                MatMul(a, b, y, contiguous);
+            }
+            finally
+            {
+                copy.Release();
+            }
+            return;
+        }
         int rank = y.Rank;
         int m = y.Shape[rank - 2], n = y.Shape[rank - 1], k = a.Shape[rank - 1];
         int[] batchShape = y.Shape[..(rank - 2)];
@@ -25,9 +40,11 @@ internal sealed unsafe partial class CpuBackend
             {
                 long offA = o[0] + i * s[0], offB = o[1] + i * s[1], offY = o[2] + i * s[2];
                 if (y.DType == DType.F32)
-                    Gemm.Multiply(m, n, k, Address<float>(a, offA), rsA, csA, Address<float>(b, offB), rsB, csB, Address<float>(y, offY), rsY, csY, gemmThreads);
+                    Gemm.Multiply(m, n, k, Address<float>(a, offA), rsA, csA, Address<float>(b, offB), rsB, csB, Address<float>(y, offY), rsY, csY, gemmThreads,
+                        bias is { } bf ? Address<float>(bf, bf.Offset) : null);
                 else
-                    Gemm.Multiply(m, n, k, Address<double>(a, offA), rsA, csA, Address<double>(b, offB), rsB, csB, Address<double>(y, offY), rsY, csY, gemmThreads);
+                    Gemm.Multiply(m, n, k, Address<double>(a, offA), rsA, csA, Address<double>(b, offB), rsB, csB, Address<double>(y, offY), rsY, csY, gemmThreads,
+                        bias is { } bd ? Address<double>(bd, bd.Offset) : null);
             }
         }, parallel: spreadBatches && batches * work >= StridedLoop.ParallelThreshold);
     }

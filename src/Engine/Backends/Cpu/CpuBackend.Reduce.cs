@@ -34,26 +34,76 @@ internal sealed unsafe partial class CpuBackend
     };
 
     /// <summary>
-    /// y starts at the identity and every element of x is folded into the y element it maps to (y is
-    /// broadcast with stride 0 along the reduced axes). Work is split over the cores along a kept axis,
-    /// or, for a reduction to one value, into per-core partial results.
+    /// Contiguous x reducing one run of axes, [K1, R, K2] after merging (full, row and column reductions), takes the
+    /// accurate, deterministic paths of <see cref="ContiguousReduce{T}"/>; a strided x with that pattern is first copied
+    /// contiguous. Other patterns fold x into y with the strided loop (F32 sums through F64 copies, so they stay
+    /// accurate).
     /// </summary>
-    private static void ReduceOf<T>(ReduceOp op, BufferView x, BufferView y) where T : unmanaged, INumber<T>, IMinMaxValue<T>
+    private void ReduceOf<T>(ReduceOp op, BufferView x, BufferView y) where T : unmanaged, INumber<T>, IMinMaxValue<T>
     {
         T identity = Identity<T>(op);
-        var yb = y.BroadcastTo(x.Shape);
-        int workers = x.Count >= StridedLoop.ParallelThreshold ? Environment.ProcessorCount : 1;
-        int split = Array.FindIndex(x.Shape, d => d >= workers);
-        if (workers > 1 && y.Count == 1 && split >= 0)
+        if (x.Count == 0)
         {
-            var partials = new T[workers];
-            StridedLoop.Parallelize(workers, w => partials[w] = Fold(op, Part(x, split, w, workers), identity));
-            T total = identity;
-            foreach (var p in partials) total = Combine(op, total, p);
-            *Address<T>(y, y.Offset) = total;
+            FillAs(y, identity);
             return;
         }
+        if (ReduceShape.TryOf(x.Shape, y.Shape, out var split))
+        {
+            if (x.IsContiguous)
+            {
+                ContiguousReduce<T>.Run(op, Address<T>(x, x.Offset), y, split, identity);
+                return;
+            }
+            var copy = Allocate(x.DType, x.Count);
+            try
+            {
+                var contiguous = new BufferView(copy, x.Shape, Shapes.ContiguousStrides(x.Shape), 0);
+                Copy(x, contiguous);
+                ContiguousReduce<T>.Run(op, Address<T>(contiguous, 0), y, split, identity);
+            }
+            finally
+            {
+                copy.Release();
+            }
+            return;
+        }
+        if (op == ReduceOp.Sum && typeof(T) == typeof(float))
+        {
+            ReduceThroughDouble(x, y);
+            return;
+        }
+        StridedReduce(op, x, y, identity);
+    }
+
+    /// <summary>A float sum over a pattern the contiguous paths do not cover, done in double and rounded once.</summary>
+    private void ReduceThroughDouble(BufferView x, BufferView y)
+    {
+        var wideX = Allocate(DType.F64, x.Count);
+        var wideY = Allocate(DType.F64, y.Count);
+        try
+        {
+            var xd = new BufferView(wideX, x.Shape, Shapes.ContiguousStrides(x.Shape), 0);
+            var yd = new BufferView(wideY, y.Shape, Shapes.ContiguousStrides(y.Shape), 0);
+            Copy(x, xd);
+            StridedReduce(ReduceOp.Sum, xd, yd, 0.0);
+            Copy(yd, y);
+        }
+        finally
+        {
+            wideX.Release();
+            wideY.Release();
+        }
+    }
+
+    /// <summary>
+    /// y starts at the identity and every element of x is folded into the y element it maps to (y is broadcast with
+    /// stride 0 along the reduced axes), split over the cores along a kept axis.
+    /// </summary>
+    private static void StridedReduce<T>(ReduceOp op, BufferView x, BufferView y, T identity) where T : unmanaged, INumber<T>
+    {
+        var yb = y.BroadcastTo(x.Shape);
         FillAs(y, identity);
+        int workers = ParallelPolicy.Parts(x.Count, 1) > 1 ? WorkerPool.Threads : 1;
         int keptSplit = Enumerable.Range(0, x.Rank).FirstOrDefault(d => yb.Strides[d] != 0 && x.Shape[d] >= workers, -1);
         if (workers > 1 && keptSplit >= 0)
         {
@@ -61,14 +111,6 @@ internal sealed unsafe partial class CpuBackend
             return;
         }
         Accumulate<T>(op, x, yb);
-    }
-
-    /// <summary>Folds every element of x into <paramref name="acc"/>.</summary>
-    private static T Fold<T>(ReduceOp op, BufferView x, T acc) where T : unmanaged, INumber<T>
-    {
-        T* px = (T*)x.Storage.Pointer;
-        StridedLoop.Run(x.Shape, [x], (o, n, s) => acc = Combine(op, acc, ReduceRow(op, px + o[0], n, s[0])), parallel: false);
-        return acc;
     }
 
     private static void Accumulate<T>(ReduceOp op, BufferView x, BufferView yb) where T : unmanaged, INumber<T>
@@ -103,6 +145,8 @@ internal sealed unsafe partial class CpuBackend
 
     private static T ReduceRow<T>(ReduceOp op, T* x, long n, long stride) where T : unmanaged, INumber<T>
     {
+        if (stride == 1 && op == ReduceOp.Sum && typeof(T) == typeof(float))
+            return T.CreateTruncating(AccurateSum.Of((float*)x, n));
         if (stride == 1)
         {
             var span = new ReadOnlySpan<T>(x, (int)n);
@@ -164,44 +208,6 @@ internal sealed unsafe partial class CpuBackend
                     if (T.IsNaN(candidate) || (max ? candidate > current : candidate < current)) best = j;
                 }
                 py[o[1] + i * s[1]] = best;
-            }
-        });
-    }
-
-    public void Softmax(BufferView x, int axis, BufferView y, bool log)
-    {
-        if (x.DType == DType.F32) SoftmaxOf<float>(x, axis, y, log);
-        else SoftmaxOf<double>(x, axis, y, log);
-    }
-
-    private static void SoftmaxOf<T>(BufferView x, int axis, BufferView y, bool log) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T* px = (T*)x.Storage.Pointer, py = (T*)y.Storage.Pointer;
-        int length = x.Shape[axis];
-        long strideX = x.Strides[axis], strideY = y.Strides[axis];
-        StridedLoop.Run(y.Narrow(axis, 0, 1).Shape, [x.Narrow(axis, 0, 1), y.Narrow(axis, 0, 1)], (o, n, s) =>
-        {
-            var buffer = new T[length];
-            var exponentials = new T[length];
-            for (long i = 0; i < n; i++)
-            {
-                T* source = px + o[0] + i * s[0];
-                T* target = py + o[1] + i * s[1];
-                for (int j = 0; j < length; j++) buffer[j] = source[j * strideX];
-                T max = TensorPrimitives.Max<T>(buffer);
-                TensorPrimitives.Subtract(buffer, max, buffer);
-                TensorPrimitives.Exp<T>(buffer, exponentials);
-                T sum = TensorPrimitives.Sum<T>(exponentials);
-                if (log)
-                {
-                    T logSum = T.Log(sum);
-                    for (int j = 0; j < length; j++) target[j * strideY] = buffer[j] - logSum;
-                }
-                else
-                {
-                    T inverse = T.One / sum;
-                    for (int j = 0; j < length; j++) target[j * strideY] = exponentials[j] * inverse;
-                }
             }
         });
     }

@@ -21,11 +21,14 @@ internal sealed unsafe partial class CpuBackend : IBackend
 
     public Storage Allocate(DType dtype, long length)
     {
-        long bytes = Math.Max(1, length) * dtype.ElementSize();
-        return new Storage(this, dtype, length, allocator.Allocate(bytes));
+        return new Storage(this, dtype, length, allocator.Allocate(Math.Max(1, length) * dtype.ElementSize()));
     }
 
-    public void Free(Storage storage) => allocator.Free(storage.Pointer, Math.Max(1, storage.Length) * storage.DType.ElementSize());
+    public void Free(Storage storage) => allocator.Free(storage.Pointer, BlockBytes(storage));
+
+    public void FreeAbandoned(Storage storage) => allocator.FreeAbandoned(storage.Pointer, BlockBytes(storage));
+
+    private static long BlockBytes(Storage storage) => Math.Max(1, storage.Length) * storage.DType.ElementSize();
 
     public void Upload<T>(ReadOnlySpan<T> source, Storage destination) where T : unmanaged
     {

@@ -28,15 +28,38 @@ internal static unsafe class Gemm
     [ThreadStatic]
     private static NativeBuffer? t_packedA;
 
-    /// <summary>C[m,n] = A[m,k] * B[k,n] for F32 (overwrites C). Strides are in elements and may be any positive value.</summary>
+    /// <summary>
+    /// C[m,n] = A[m,k] * B[k,n] for F32 (overwrites C), plus the row <paramref name="bias"/>[n] when given. Strides are in
+    /// elements and may be any positive value.
+    /// </summary>
     public static void Multiply(int m, int n, int k, float* a, long rowStrideA, long colStrideA,
-        float* b, long rowStrideB, long colStrideB, float* c, long rowStrideC, long colStrideC, int maxThreads) =>
-        Run<float>(m, n, k, new(a, rowStrideA, colStrideA), new(b, rowStrideB, colStrideB), new(c, rowStrideC, colStrideC), maxThreads);
+        float* b, long rowStrideB, long colStrideB, float* c, long rowStrideC, long colStrideC, int maxThreads, float* bias = null) =>
+        Run<float>(m, n, k, new(a, rowStrideA, colStrideA), new(b, rowStrideB, colStrideB), new(c, rowStrideC, colStrideC), maxThreads, bias);
 
-    /// <summary>C[m,n] = A[m,k] * B[k,n] for F64 (overwrites C). Strides are in elements and may be any positive value.</summary>
+    /// <summary>C[m,n] = A[m,k] * B[k,n] for F64 (overwrites C), plus the row <paramref name="bias"/>[n] when given.</summary>
     public static void Multiply(int m, int n, int k, double* a, long rowStrideA, long colStrideA,
-        double* b, long rowStrideB, long colStrideB, double* c, long rowStrideC, long colStrideC, int maxThreads) =>
-        Run<double>(m, n, k, new(a, rowStrideA, colStrideA), new(b, rowStrideB, colStrideB), new(c, rowStrideC, colStrideC), maxThreads);
+        double* b, long rowStrideB, long colStrideB, double* c, long rowStrideC, long colStrideC, int maxThreads, double* bias = null) =>
+        Run<double>(m, n, k, new(a, rowStrideA, colStrideA), new(b, rowStrideB, colStrideB), new(c, rowStrideC, colStrideC), maxThreads, bias);
+
+    private static void Run<T>(int m, int n, int k, StridedMatrix<T> a, StridedMatrix<T> b, StridedMatrix<T> c, int maxThreads, T* bias)
+        where T : unmanaged, INumber<T>
+    {
+        if (SmallGemm.TryMultiply(m, n, k, a.Data, a.RowStride, a.ColStride, b.Data, b.RowStride, b.ColStride, c.Data, c.RowStride, c.ColStride, bias))
+            return;
+        Run(m, n, k, a, b, c, maxThreads);
+        if (bias is null || m == 0) return;
+        var row = new ReadOnlySpan<T>(bias, n);
+        for (int i = 0; i < m; i++)
+        {
+            if (c.ColStride == 1)
+            {
+                var target = new Span<T>(c.Data + i * c.RowStride, n);
+                System.Numerics.Tensors.TensorPrimitives.Add(target, row, target);
+                continue;
+            }
+            for (int j = 0; j < n; j++) c.Data[i * c.RowStride + j * c.ColStride] += bias[j];
+        }
+    }
 
     private static void Run<T>(int m, int n, int k, StridedMatrix<T> a, StridedMatrix<T> b, StridedMatrix<T> c, int maxThreads)
         where T : unmanaged, INumber<T>
@@ -153,7 +176,7 @@ internal static unsafe class Gemm
     {
         int next = 0;
         int workers = Math.Min(threads, DivCeil(extent, minChunk));
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
+        WorkerPool.For(workers, _ =>
         {
             while (true)
             {

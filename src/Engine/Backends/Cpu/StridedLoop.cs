@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace Engine.Backends.Cpu;
 
 /// <summary>
@@ -11,6 +9,9 @@ internal static class StridedLoop
 {
     /// <summary>Elements below which a loop stays on the calling thread.</summary>
     public const long ParallelThreshold = 1 << 15;
+
+    /// <summary>Longest row handed to a row action, so kernels may index a row with an int (spans) even in tensors of 2^31 or more elements.</summary>
+    public const long MaxRowLength = 1 << 30;
 
     /// <summary>One innermost row: element offsets of each operand, the row length, each operand's stride along it.</summary>
     public delegate void RowAction(long[] offsets, long count, long[] strides);
@@ -33,6 +34,7 @@ internal static class StridedLoop
         var (dims, strides) = Coalesce(shape, operandStrides);
         int rank = dims.Length, operands = baseOffsets.Length;
         long inner = rank == 0 ? 1 : dims[rank - 1];
+        if (inner > MaxRowLength) row = SplitLongRows(row);
         long rows = 1;
         for (int d = 0; d < rank - 1; d++) rows *= dims[d];
         long total = rows * inner;
@@ -87,29 +89,24 @@ internal static class StridedLoop
         });
     }
 
-    /// <summary>Runs <paramref name="body"/> for 0..workers-1, in parallel when there is more than one.</summary>
-    public static void Parallelize(int workers, Action<int> body)
+    /// <summary>Wraps a row action so that it sees rows of at most <see cref="MaxRowLength"/> elements.</summary>
+    private static RowAction SplitLongRows(RowAction row) => (offsets, count, strides) =>
     {
-        if (workers <= 1)
+        var start = (long[])offsets.Clone();
+        for (long done = 0; done < count; done += MaxRowLength)
         {
-            body(0);
-            return;
+            for (int k = 0; k < offsets.Length; k++) start[k] = offsets[k] + done * strides[k];
+            row(start, Math.Min(MaxRowLength, count - done), strides);
         }
-        try
-        {
-            Parallel.For(0, workers, body);
-        }
-        catch (AggregateException e)
-        {
-            // A kernel's own error (a bad index) must surface as itself, as it does when the loop runs on one thread.
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-    }
+    };
+
+    /// <summary>Runs <paramref name="body"/> for 0..workers-1 on the <see cref="WorkerPool"/>; a part's own exception surfaces as itself.</summary>
+    public static void Parallelize(int workers, Action<int> body) => WorkerPool.For(workers, body);
 
     /// <summary>Drops size-1 dims and merges neighbours that every operand walks contiguously.</summary>
-    internal static (int[] Dims, long[][] Strides) Coalesce(int[] shape, long[][] strides)
+    internal static (long[] Dims, long[][] Strides) Coalesce(int[] shape, long[][] strides)
     {
-        var dims = new List<int>(shape.Length);
+        var dims = new List<long>(shape.Length);
         var merged = strides.Select(_ => new List<long>(shape.Length)).ToArray();
         for (int d = 0; d < shape.Length; d++)
         {

@@ -1,0 +1,48 @@
+namespace Engine.Ode;
+
+/// <summary>
+/// The user's f(t, z) as the solvers call it: t is passed as a 0-dimensional tensor of the state's dtype (so
+/// f may use it in tensor code), each result is checked against the state's shapes, and calls are counted.
+/// </summary>
+internal sealed class Dynamics
+{
+    private readonly Func<Tensor, OdeState, OdeState> f;
+    private readonly int[][] shapes;
+    private readonly DType dtype;
+    private readonly Device device;
+
+    /// <summary>Dynamics for states shaped like <paramref name="template"/> (only its shapes, dtype and device are kept).</summary>
+    public Dynamics(Func<Tensor, OdeState, OdeState> f, OdeState template)
+    {
+        this.f = f;
+        shapes = template.Select(c => c.Shape).ToArray();
+        dtype = template[0].DType;
+        device = template[0].Device;
+    }
+
+    /// <summary>Calls of f so far.</summary>
+    public int Evaluations { get; private set; }
+
+    /// <summary>
+    /// f(t, z), with each component made contiguous (a new handle when it already is), so the result is the
+    /// solver's own to dispose even when f returns one of its inputs or a tensor it closes over.
+    /// </summary>
+    public OdeState Evaluate(double t, OdeState z)
+    {
+        using var time = Tensor.Scalar(t, dtype, device);
+        var derivative = f(time, z) ?? throw new InvalidOperationException($"Ode.Solve: f(t = {Describe.Number(t)}, z) returned null");
+        Evaluations++;
+        if (derivative.Count != shapes.Length)
+            throw new ArgumentException(
+                $"Ode.Solve: f(t = {Describe.Number(t)}, z) returned {derivative.Count} tensors for a state of {shapes.Length}");
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            var actual = derivative[i];
+            if (!actual.Shape.AsSpan().SequenceEqual(shapes[i]) || actual.DType != dtype || actual.Device != device)
+                throw new ArgumentException(
+                    $"Ode.Solve: f(t = {Describe.Number(t)}, z) returned {Describe.Tensor(actual)} for component {i} of the state, " +
+                    $"which is {Describe.Shape(shapes[i])} {dtype} on {device}; dz/dt must have the state's shape, dtype and device");
+        }
+        return new OdeState(derivative.Select(d => d.Contiguous()).ToArray());
+    }
+}

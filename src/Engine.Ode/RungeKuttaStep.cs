@@ -1,0 +1,95 @@
+namespace Engine.Ode;
+
+/// <summary>
+/// One explicit Runge-Kutta step from (t0, y0) to t1 = t0 + h: its stages k_i = f(t0 + c_i h, y0 + h sum_j a_ij k_j)
+/// (each stage input one fused op per component), the solution y1 = y0 + h sum_i b_i k_i, and on demand the
+/// error ratio, f(t1, y1) and dense output. Every tensor it makes belongs to the scope current when it is made.
+/// </summary>
+internal sealed class RungeKuttaStep
+{
+    private readonly ButcherTableau tableau;
+    private readonly Dynamics dynamics;
+    private readonly OdeState?[] stages;
+    private OdeState? f1;
+
+    private RungeKuttaStep(ButcherTableau tableau, Dynamics dynamics, double t0, double h, double t1, OdeState y0, OdeState k0)
+    {
+        this.tableau = tableau;
+        this.dynamics = dynamics;
+        T0 = t0;
+        H = h;
+        T1 = t1;
+        Y0 = y0;
+        stages = new OdeState?[tableau.Stages + (tableau.Dense?.ExtraC.Length ?? 0)];
+        stages[0] = k0;
+    }
+
+    public double T0 { get; }
+    public double H { get; }
+    public double T1 { get; }
+    public OdeState Y0 { get; }
+    public OdeState Y1 { get; private set; } = null!;
+
+    /// <summary>
+    /// Computes the stages and y1. <paramref name="k0"/> is f(t0, y0) when the caller has it (first-same-as-last
+    /// reuse, or a retried step); the last stage of a first-same-as-last method, f(t1, y1), is left for <see cref="F1"/>.
+    /// </summary>
+    public static RungeKuttaStep Take(ButcherTableau tableau, Dynamics dynamics, double t0, OdeState y0, OdeState? k0, double h, double t1)
+    {
+        var step = new RungeKuttaStep(tableau, dynamics, t0, h, t1, y0, k0 ?? dynamics.Evaluate(t0, y0));
+        int evaluated = tableau.Fsal ? tableau.Stages - 1 : tableau.Stages;
+        for (int i = 1; i < evaluated; i++)
+            step.stages[i] = step.EvaluateStage(tableau.C[i], tableau.A[i]);
+        step.Y1 = StateOps.Combine(y0, Scaled(tableau.B, h), step.stages);
+        return step;
+    }
+
+    /// <summary>f(t1, y1), evaluated on first use: the next step's first stage (and the last stage of a first-same-as-last method).</summary>
+    public OdeState F1 => tableau.Fsal
+        ? stages[tableau.Stages - 1] ??= dynamics.Evaluate(T1, Y1)
+        : f1 ??= dynamics.Evaluate(T1, Y1);
+
+    /// <summary>
+    /// The error estimate divided by the tolerance, in the mixed RMS norm: the largest over the components of
+    /// the RMS of err / (atol + rtol max(|y0|, |y1|)), over the first <paramref name="normComponents"/> components
+    /// (a seminorm when that is not all of them). The step is accepted when it is at most 1.
+    /// </summary>
+    public double ErrorRatio(double rtol, double atol, int normComponents)
+    {
+        var error = tableau.Error ?? throw new InvalidOperationException($"{tableau.Name} has no error estimate");
+        var used = Enumerable.Range(0, tableau.Stages).Where(i => error.Weights.Any(w => w[i] != 0)).ToArray();
+        if (tableau.Fsal && used.Contains(tableau.Stages - 1)) _ = F1;
+        var weights = new double[error.Weights.Length, used.Length];
+        for (int e = 0; e < error.Weights.Length; e++)
+            for (int n = 0; n < used.Length; n++) weights[e, n] = H * error.Weights[e][used[n]];
+        var norms = StateOps.ScaledNorms(used.Select(i => stages[i]!.Head(normComponents)).ToArray(), weights,
+            Y0.Head(normComponents), Y1.Head(normComponents), rtol, atol);
+        double ratio = 0;
+        Span<double> estimates = stackalloc double[error.Weights.Length];
+        for (int j = 0; j < normComponents; j++)
+        {
+            for (int e = 0; e < estimates.Length; e++) estimates[e] = norms[j, e];
+            ratio = Math.Max(ratio, error.Combine(estimates));
+        }
+        return ratio;
+    }
+
+    /// <summary>The continuous extension at <paramref name="t"/> in [t0, t1]: one fused op per component over the stages.</summary>
+    public OdeState Interpolate(double t)
+    {
+        var dense = tableau.Dense ?? throw new InvalidOperationException($"{tableau.Name} has no dense output");
+        _ = F1;
+        for (int r = 0; r < dense.ExtraC.Length; r++)
+            stages[tableau.Stages + r] ??= EvaluateStage(dense.ExtraC[r], dense.ExtraA[r]);
+        double theta = (t - T0) / H;
+        return StateOps.Combine(Y0, Scaled(dense.Weights(theta), H), stages);
+    }
+
+    private OdeState EvaluateStage(double c, double[] a)
+    {
+        var input = StateOps.Combine(Y0, Scaled(a, H), stages);
+        return dynamics.Evaluate(c == 1 ? T1 : T0 + c * H, input);
+    }
+
+    private static double[] Scaled(double[] values, double factor) => values.Select(v => v * factor).ToArray();
+}

@@ -1,0 +1,99 @@
+using Engine.Ode.Tests.Support;
+using Xunit;
+
+namespace Engine.Ode.Tests;
+
+/// <summary>
+/// The Checkpointed method re-runs the accepted steps and back-propagates through them, so its gradients are the
+/// Direct method's, to rounding (F64), for fixed and adaptive solvers, for z0, the parameters and the times, also
+/// for tuple states; like the Direct method's they match finite differences of the discrete solve.
+/// </summary>
+public class CheckpointedGradientTests(ITestOutputHelper output)
+{
+    /// <summary>Fixed steps that divide the intervals, fixed steps that do not (0.07), and adaptive solvers at a loose tolerance (many steps, rejections).</summary>
+    public static TheoryData<string, double?> Cases() => new()
+    {
+        { "rk4", 0.1 }, { "midpoint", 0.1 }, { "rk4", 0.07 }, { "bosh3", null }, { "dopri5", null }, { "tsit5", null }, { "dopri8", null },
+    };
+
+    private static OdeOptions Options(string name, double? stepSize) => stepSize is { } h
+        ? new OdeOptions { Solver = Solvers.All.Single(s => s.Name == name), StepSize = h }
+        : new OdeOptions { Solver = Solvers.All.Single(s => s.Name == name), Rtol = 1e-6, Atol = 1e-6 };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void EqualsTheDirectGradientToRounding(string name, double? stepSize)
+    {
+        var inputs = MlpField.Inputs();
+        using var times = Tensor.From(new[] { 0.0, 0.4, 0.9, 1.5 });
+        try
+        {
+            var options = Options(name, stepSize);
+            var direct = MlpField.Gradients(inputs, times, options with { Gradient = OdeGradient.Direct });
+            var checkpointed = MlpField.Gradients(inputs, times, options with { Gradient = OdeGradient.Checkpointed });
+            output.WriteLine($"{name}: largest |checkpointed - direct| / (1 + |direct|) = {Difference(checkpointed, direct):E2}");
+            Assert.True(Difference(checkpointed, direct) <= 1e-13);
+        }
+        finally
+        {
+            MlpField.Dispose(inputs);
+        }
+    }
+
+    [Theory]
+    [InlineData("rk4")]
+    [InlineData("dopri5")]
+    public void MatchesFiniteDifferencesOfTheDiscreteSolve(string name)
+    {
+        var options = name == "rk4"
+            ? new OdeOptions { Solver = Solvers.Rk4, Steps = 12, Gradient = OdeGradient.Checkpointed }
+            : new OdeOptions { Solver = Solvers.Dopri5, Rtol = 1e-10, Atol = 1e-10, Gradient = OdeGradient.Checkpointed };
+        var inputs = MlpField.Inputs();
+        using var times = Tensor.From(new[] { 0.0, 0.4, 0.9, 1.5 });
+        try
+        {
+            FiniteDifferences.Check(name, p => MlpField.Loss(p, times, options), inputs);
+        }
+        finally
+        {
+            MlpField.Dispose(inputs);
+        }
+    }
+
+    [Fact]
+    public void TupleStatesGetTheDirectGradients()
+    {
+        var p = MlpField.Inputs();
+        using var s0 = Tensor.From(new[] { 0.5, -1.0 });
+        using var times = Tensor.From(new[] { 0.0, 0.6, 1.0 });
+        var options = new OdeOptions { Solver = Solvers.Dopri5, Rtol = 1e-7, Atol = 1e-7, Parameters = p[1..] };
+        double[][] Gradients(OdeGradient method)
+        {
+            using var scope = TensorScope.Begin();
+            using var tape = Engine.Autodiff.Tape.Record();
+            foreach (var input in (Tensor[])[.. p, s0, times]) tape.Watch(input);
+            // z' = field(t, z), s' = -s * mean(z): the second component depends on the first.
+            var solution = Ode.Solve((t, z) => new OdeState(MlpField.Field(t, z[0], p), -z[1] * z[0].Mean()), new OdeState(p[0], s0), times,
+                options with { Gradient = method });
+            var loss = MlpField.Objective(solution.States[0]) + solution.States[1].Square().Sum();
+            return tape.Gradients(loss, [.. p, s0, times]).Select(g => g.ToArray<double>()).ToArray();
+        }
+        try
+        {
+            Assert.True(Difference(Gradients(OdeGradient.Checkpointed), Gradients(OdeGradient.Direct)) <= 1e-13);
+        }
+        finally
+        {
+            MlpField.Dispose(p);
+        }
+    }
+
+    private static double Difference(double[][] actual, double[][] expected)
+    {
+        double worst = 0;
+        for (int i = 0; i < expected.Length; i++)
+            for (int k = 0; k < expected[i].Length; k++)
+                worst = Math.Max(worst, Math.Abs(actual[i][k] - expected[i][k]) / (1 + Math.Abs(expected[i][k])));
+        return worst;
+    }
+}
