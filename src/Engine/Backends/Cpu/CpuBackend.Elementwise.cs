@@ -290,6 +290,13 @@ internal sealed unsafe partial class CpuBackend
         py -= y.Offset;
         StridedLoop.Run(y.Shape, [a, y], (o, n, s) =>
         {
+            // Rows of y that are contiguous, with a a row or one broadcast value (an expanded view times a number).
+            if (s[1] == 1 && s[0] <= 1)
+            {
+                if (scalarFirst) BinaryRow(op, ps, 0, pa + o[0], s[0], py + o[1], (int)n);
+                else BinaryRow(op, pa + o[0], s[0], ps, 0, py + o[1], (int)n);
+                return;
+            }
             for (long i = 0; i < n; i++)
             {
                 T value = pa[o[0] + i * s[0]];
