@@ -17,9 +17,16 @@ internal static class Convolution
             var grads = new Tensor?[bias is null ? 2 : 3];
             if (c.Needs(0)) grads[0] = Transpose(gy, c.Saved(1), null, geometry);
             if (c.Needs(1)) grads[1] = WeightGradient(c.Saved(0), gy, geometry);
-            if (bias is not null && c.Needs(2)) grads[2] = gy.Sum([0, 2, 3]);
+            if (bias is not null && c.Needs(2)) grads[2] = BiasGradient(gy);
             return grads;
         });
+    }
+
+    /// <summary>The gradient of a per-channel bias: the sum of gy over images and pixels.</summary>
+    private static Tensor BiasGradient(Tensor gy)
+    {
+        using var sum = BroadcastGradient.SumTo(gy, [1, gy.Dims[1], 1, 1]);
+        return sum.Reshape(gy.Dims[1]);
     }
 
     /// <summary>The transposed convolution of x (shaped like conv's output) with w (+ bias): shaped like conv's input.</summary>
@@ -32,7 +39,7 @@ internal static class Convolution
             var grads = new Tensor?[bias is null ? 2 : 3];
             if (c.Needs(0)) grads[0] = Forward(gy, c.Saved(1), null, geometry);
             if (c.Needs(1)) grads[1] = WeightGradient(gy, c.Saved(0), geometry);
-            if (bias is not null && c.Needs(2)) grads[2] = gy.Sum([0, 2, 3]);
+            if (bias is not null && c.Needs(2)) grads[2] = BiasGradient(gy);
             return grads;
         });
     }

@@ -20,9 +20,9 @@ public sealed partial class Tensor
         int[] shapeX = x.shape, shapeScale = scale.shape, shapeShift = shift.shape;
         return y.Record(name, [x, scale, shift], [x, scale], (g, c) =>
         [
-            c.Needs(0) ? (g * c.Saved(1)).SumTo(shapeX) : null,
-            c.Needs(1) ? (g * c.Saved(0)).SumTo(shapeScale) : null,
-            c.Needs(2) ? g.SumTo(shapeShift) : null,
+            c.Needs(0) ? BroadcastGradient.SumTo(g * c.Saved(1), shapeX) : null,
+            c.Needs(1) ? BroadcastGradient.SumTo(g * c.Saved(0), shapeScale) : null,
+            c.Needs(2) ? BroadcastGradient.SumTo(g, shapeShift) : null,
         ]);
     }
 }
