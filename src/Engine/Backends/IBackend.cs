@@ -95,4 +95,43 @@ internal interface IBackend
     /// The terms, y0[j] and y1[j] share one shape (any strides); y is a contiguous F64 [components, estimates].
     /// </summary>
     void ScaledErrorRms(BufferView[][] terms, double[,] coefficients, BufferView[] y0, BufferView[] y1, double rtol, double atol, BufferView y);
+
+    // ---- Convolution, normalisation, pooling, dropout and fused optimizer updates ----
+
+    /// <summary>y = conv2d(x, w) (+ bias per output channel) for <paramref name="geometry"/>; y is contiguous.</summary>
+    void Conv2d(BufferView x, BufferView w, BufferView? bias, BufferView y, Conv2dGeometry geometry);
+    /// <summary>
+    /// y = the transposed convolution of x (+ bias per channel of y): the adjoint of the convolution
+    /// <paramref name="geometry"/>, so x has that convolution's output shape and y its input shape; y is contiguous.
+    /// </summary>
+    void Conv2dTranspose(BufferView x, BufferView w, BufferView? bias, BufferView y, Conv2dGeometry geometry);
+    /// <summary>gw = the gradient of sum(gy * conv2d(x, w)) with respect to w; gw is contiguous.</summary>
+    void Conv2dWeightGradient(BufferView x, BufferView gy, BufferView gw, Conv2dGeometry geometry);
+
+    /// <summary>
+    /// Mean and variance of x over the axes where <paramref name="mean"/> and <paramref name="variance"/> (x's rank) have
+    /// size 1, in one pass; the variance divides the sum of squared deviations by count - <paramref name="correction"/>.
+    /// </summary>
+    void Moments(BufferView x, BufferView mean, BufferView variance, int correction);
+    /// <summary>y = x * scale + shift, all three broadcast to y's shape, in one pass.</summary>
+    void MultiplyAdd(BufferView x, BufferView scale, BufferView shift, BufferView y);
+
+    /// <summary>y = the maximum of each window of x [N, C, H, W] (NaN wins), indices = its position i W + j in the plane (I64).</summary>
+    void MaxPool2d(BufferView x, BufferView y, BufferView indices, Pool2dWindows windows);
+    /// <summary>gx (overwritten) = the adjoint of <see cref="MaxPool2d"/>: each gy element added at its position (indices, I64) in its plane of gx.</summary>
+    void MaxPool2dBackward(BufferView gy, BufferView indices, BufferView gx);
+    /// <summary>y = the sum of each window of x [N, C, H, W] divided by the window's divisor.</summary>
+    void AvgPool2d(BufferView x, BufferView y, Pool2dWindows windows);
+    /// <summary>gx (overwritten) = the adjoint of <see cref="AvgPool2d"/> applied to gy; gx is contiguous.</summary>
+    void AvgPool2dTranspose(BufferView gy, BufferView gx, Pool2dWindows windows);
+    /// <summary>
+    /// y = x / (1 - p) where u >= p, else 0, for u the uniform value that <see cref="Random"/> draws for the same
+    /// element of a tensor of y's dtype at (seed, offset); elements in y's row-major order.
+    /// </summary>
+    void Dropout(BufferView x, BufferView y, double p, ulong seed, ulong offset);
+
+    /// <summary>One fused SGD update of a parameter (and its momentum buffer, when the rule has momentum), in place.</summary>
+    void SgdUpdate(BufferView parameter, BufferView gradient, BufferView? momentumBuffer, SgdRule rule);
+    /// <summary>One fused Adam or AdamW update of a parameter and its two moment buffers, in place.</summary>
+    void AdamUpdate(BufferView parameter, BufferView gradient, BufferView expAvg, BufferView expAvgSq, AdamRule rule);
 }

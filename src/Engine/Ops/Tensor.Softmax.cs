@@ -43,7 +43,7 @@ public sealed partial class Tensor
 }
 
 /// <summary>Losses and other functions of several tensors, named as in <c>torch.nn.functional</c>.</summary>
-public static class Functional
+public static partial class Functional
 {
     /// <summary>
     /// Cross-entropy of <paramref name="logits"/> [N, C] against integer class indices <paramref name="labels"/> [N]

@@ -202,7 +202,13 @@ internal sealed unsafe partial class CpuBackend
     /// <summary>SIMD path where each input is a contiguous row or a single broadcast value.</summary>
     private static bool BinarySpan<T>(BinaryOp op, T* a, long strideA, T* b, long strideB, Span<T> y) where T : unmanaged, INumber<T>
     {
-        if (op == BinaryOp.Pow || op.IsComparison()) return false;
+        if (strideA == 0 && strideB == 0)
+        {
+            y.Fill(ScalarMath.Binary(op, *a, *b));
+            return true;
+        }
+        if (op.IsComparison()) return CompareSpan(op, a, strideA, b, strideB, y);
+        if (op == BinaryOp.Pow) return false;
         int n = y.Length;
         var spanA = new ReadOnlySpan<T>(a, n);
         var spanB = new ReadOnlySpan<T>(b, n);
@@ -228,6 +234,34 @@ internal sealed unsafe partial class CpuBackend
             case (BinaryOp.Minimum, 0, 1): TensorPrimitives.Min(spanB, *a, y); return true;
             default: return false;
         }
+    }
+
+    /// <summary>Comparisons of a row with a row or a broadcast value, as 1 or 0 in T: the lane mask ANDed with the bits of one.</summary>
+    private static bool CompareSpan<T>(BinaryOp op, T* a, long strideA, T* b, long strideB, Span<T> y) where T : unmanaged, INumber<T>
+    {
+        if (!Vector.IsHardwareAccelerated || !Vector<T>.IsSupported) return false;
+        int n = y.Length, width = Vector<T>.Count, i = 0;
+        var one = Vector<T>.One;
+        fixed (T* target = y)
+        {
+            for (; i <= n - width; i += width)
+            {
+                var va = strideA == 1 ? Vector.Load(a + i) : new Vector<T>(*a);
+                var vb = strideB == 1 ? Vector.Load(b + i) : new Vector<T>(*b);
+                var mask = op switch
+                {
+                    BinaryOp.Equal => Vector.Equals(va, vb),
+                    BinaryOp.NotEqual => ~Vector.Equals(va, vb),
+                    BinaryOp.Less => Vector.LessThan(va, vb),
+                    BinaryOp.LessEqual => Vector.LessThanOrEqual(va, vb),
+                    BinaryOp.Greater => Vector.GreaterThan(va, vb),
+                    _ => Vector.GreaterThanOrEqual(va, vb),
+                };
+                (mask & one).Store(target + i);
+            }
+            for (; i < n; i++) target[i] = ScalarMath.Binary(op, a[i * strideA], b[i * strideB]);
+        }
+        return true;
     }
 
     public void BinaryScalar(BinaryOp op, BufferView a, double scalar, BufferView y, bool scalarFirst)
@@ -261,6 +295,13 @@ internal sealed unsafe partial class CpuBackend
         py -= y.Offset;
         StridedLoop.Run(y.Shape, [a, y], (o, n, s) =>
         {
+            // Rows of y that are contiguous, with a a row or one broadcast value (an expanded view times a number).
+            if (s[1] == 1 && s[0] <= 1)
+            {
+                if (scalarFirst) BinaryRow(op, ps, 0, pa + o[0], s[0], py + o[1], (int)n);
+                else BinaryRow(op, pa + o[0], s[0], ps, 0, py + o[1], (int)n);
+                return;
+            }
             for (long i = 0; i < n; i++)
             {
                 T value = pa[o[0] + i * s[0]];

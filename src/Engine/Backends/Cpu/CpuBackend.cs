@@ -153,24 +153,8 @@ internal sealed unsafe partial class CpuBackend : IBackend
 
     private static void WriteRandomBlock(BufferView y, RandomDistribution distribution, ulong seed, ulong offset, long block, long count)
     {
-        var (r0, r1, r2, r3) = Philox.Block(offset + (ulong)block, seed);
         Span<double> values = stackalloc double[4];
-        if (y.DType == DType.F32)
-        {
-            values[0] = Philox.ToUniformFloat(r0);
-            values[1] = Philox.ToUniformFloat(r1);
-            values[2] = Philox.ToUniformFloat(r2);
-            values[3] = Philox.ToUniformFloat(r3);
-        }
-        else
-        {
-            // Doubles take two 32-bit words each, so a block gives two doubles; the second pair comes from the next counter half.
-            values[0] = Philox.ToUniformDouble(r0, r1);
-            values[1] = Philox.ToUniformDouble(r2, r3);
-            var (s0, s1, s2, s3) = Philox.Block(offset + (ulong)block, ~seed);
-            values[2] = Philox.ToUniformDouble(s0, s1);
-            values[3] = Philox.ToUniformDouble(s2, s3);
-        }
+        UniformBlock(y.DType, seed, offset + (ulong)block, values);
         if (distribution == RandomDistribution.Normal)
         {
             (values[0], values[1]) = Philox.BoxMuller(values[0], values[1]);
@@ -187,6 +171,28 @@ internal sealed unsafe partial class CpuBackend : IBackend
                 default: throw new ArgumentException($"Random: dtype {y.DType} is not floating");
             }
         }
+    }
+
+    /// <summary>
+    /// The four uniform values of one Philox counter for <paramref name="dtype"/>: F32 uses one 32-bit word each; F64 two
+    /// words each, the second pair of elements from the counter under the key ~seed.
+    /// </summary>
+    private static void UniformBlock(DType dtype, ulong seed, ulong counter, Span<double> values)
+    {
+        var (r0, r1, r2, r3) = Philox.Block(counter, seed);
+        if (dtype == DType.F32)
+        {
+            values[0] = Philox.ToUniformFloat(r0);
+            values[1] = Philox.ToUniformFloat(r1);
+            values[2] = Philox.ToUniformFloat(r2);
+            values[3] = Philox.ToUniformFloat(r3);
+            return;
+        }
+        values[0] = Philox.ToUniformDouble(r0, r1);
+        values[1] = Philox.ToUniformDouble(r2, r3);
+        var (s0, s1, s2, s3) = Philox.Block(counter, ~seed);
+        values[2] = Philox.ToUniformDouble(s0, s1);
+        values[3] = Philox.ToUniformDouble(s2, s3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -184,7 +184,7 @@ internal static unsafe class Gemm
                 if (start >= extent)
                     return;
                 int remaining = extent - start;
-                int size = Math.Min(remaining, Math.Clamp(RoundUp(remaining / (2 * threads), granule), minChunk, maxChunk));
+                int size = Math.Min(remaining, Math.Clamp(RoundUp(remaining / (2 * threads), granule), minChunk, Math.Max(minChunk, maxChunk)));
                 if (Interlocked.CompareExchange(ref next, start + size, start) == start)
                     body(start, size);
             }
