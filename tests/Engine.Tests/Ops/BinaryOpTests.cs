@@ -5,7 +5,8 @@ namespace Engine.Tests.Ops;
 
 /// <summary>
 /// Arithmetic binary ops with NumPy broadcasting against a plain-loop reference, F32 and F64, with both
-/// operands in each layout. One pair is large (42 411 elements) so the parallel paths run.
+/// operands in each layout. One pair is large (42 411 elements) so the parallel paths run; per-channel pairs take the
+/// periodic-column path, and the 1100 x 1000 row broadcast (over 4 MB) the streaming stores.
 /// </summary>
 public class BinaryOpTests
 {
@@ -21,6 +22,10 @@ public class BinaryOpTests
         ([5], []),
         ([1], [7]),
         ([201, 211], [211]),
+        ([2, 3, 4, 5], [1, 3, 1, 1]),
+        ([3, 1, 1], [2, 3, 4, 5]),
+        ([2, 3, 4, 5], [2, 3, 1, 1]),
+        ([1100, 1000], [1000]),
     ];
 
     /// <summary>Engine call, reference, and the input ranges of a and b.</summary>

@@ -9,14 +9,21 @@ internal enum BroadcastKind
     Scalar,
     /// <summary>A contiguous block of the trailing dimensions, repeated for every index of the leading ones (<c>m + row</c>).</summary>
     Row,
-    /// <summary>One element per index of the leading dimensions, the same along the trailing ones (<c>m + column</c>).</summary>
+    /// <summary>
+    /// One element per index of the leading dimensions, the same along the trailing ones (<c>m + column</c>); the
+    /// outermost leading dimensions may be broadcast too (a per-channel <c>[1, C, 1, 1]</c> on <c>[N, C, H, W]</c>), so the
+    /// elements repeat with a <see cref="BroadcastPattern.Period"/> over the leading index.
+    /// </summary>
     Column,
     /// <summary>Anything else: the general strided path.</summary>
     Other,
 }
 
-/// <summary>Classifies operands; <see cref="Split"/> is the first trailing dimension of a row or column pattern.</summary>
-internal readonly record struct BroadcastPattern(BroadcastKind Kind, int Split)
+/// <summary>
+/// Classifies operands; <see cref="Split"/> is the first trailing dimension of a row or column pattern, and
+/// <see cref="Period"/> the number of distinct elements of a column pattern whose outer leading dims are broadcast (0: none).
+/// </summary>
+internal readonly record struct BroadcastPattern(BroadcastKind Kind, int Split, long Period = 0)
 {
     /// <summary>
     /// The pattern of <paramref name="view"/> (already broadcast to the result's shape). A row pattern has stride 0 on
@@ -42,12 +49,11 @@ internal readonly record struct BroadcastPattern(BroadcastKind Kind, int Split)
         while (d >= 0 && (shape[d] == 1 || strides[d] == 0)) d--;
         int columnSplit = d + 1;
         expected = 1;
-        for (int i = columnSplit - 1; i >= 0; i--)
-        {
-            if (shape[i] != 1 && strides[i] != expected) return new(BroadcastKind.Other, 0);
-            expected *= shape[i];
-        }
-        return new(BroadcastKind.Column, columnSplit);
+        int i = columnSplit - 1;
+        for (; i >= 0 && (shape[i] == 1 || strides[i] == expected); i--) expected *= shape[i];
+        if (i < 0) return new(BroadcastKind.Column, columnSplit);
+        if (!AllBroadcast(shape, strides, 0, i + 1)) return new(BroadcastKind.Other, 0);
+        return new(BroadcastKind.Column, columnSplit, expected);
     }
 
     private static bool AllBroadcast(int[] shape, long[] strides, int from, int to)

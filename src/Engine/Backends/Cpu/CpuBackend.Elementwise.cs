@@ -185,7 +185,7 @@ internal sealed unsafe partial class CpuBackend
             for (long done = 0; done < count; done += StridedLoop.MaxRowLength)
             {
                 long j = start + done;
-                T* pa = a + row * la.Outer + j * la.Inner, pb = b + row * lb.Outer + j * lb.Inner, py = y + row * inner + j;
+                T* pa = a + la.RowOffset(row) + j * la.Inner, pb = b + lb.RowOffset(row) + j * lb.Inner, py = y + row * inner + j;
                 int n = (int)Math.Min(StridedLoop.MaxRowLength, count - done);
                 if (!stream || !StreamingRows.TryApply(op, pa, la.Inner, pb, lb.Inner, py, n)) BinaryRow(op, pa, la.Inner, pb, lb.Inner, py, n);
             }

@@ -2,11 +2,15 @@ namespace Engine.Backends.Cpu;
 
 /// <summary>
 /// How an operand of a contiguous [outer, inner] result is addressed: element (i, j) is at
-/// <c>i * Outer + j * Inner</c>, with Inner 0 or 1. Covers contiguous operands (inner, 1), rows repeated over the
-/// leading dims (0, 1), columns constant along the trailing dims (1, 0) and scalars (0, 0).
+/// <c>(i mod Period) * Outer + j * Inner</c> (no modulo when Period is 0), with Inner 0 or 1. Covers contiguous
+/// operands (inner, 1), rows repeated over the leading dims (0, 1), columns constant along the trailing dims (1, 0),
+/// per-channel columns repeated over a batch (1, 0, C) and scalars (0, 0).
 /// </summary>
-internal readonly record struct RowLayout(long Outer, long Inner)
+internal readonly record struct RowLayout(long Outer, long Inner, long Period = 0)
 {
+    /// <summary>Offset of row <paramref name="row"/>.</summary>
+    public long RowOffset(long row) => (Period == 0 ? row : row % Period) * Outer;
+
     /// <summary>
     /// Finds one [outer, inner] split that suits both operands (broadcast to the result's shape); false when either is
     /// laid out in any other way, or they would need different splits.
@@ -30,16 +34,16 @@ internal readonly record struct RowLayout(long Outer, long Inner)
         {
             (outer, inner) = (1, count);
         }
-        la = Layout(pa.Kind, inner);
-        lb = Layout(pb.Kind, inner);
+        la = Layout(pa, inner);
+        lb = Layout(pb, inner);
         return true;
     }
 
-    private static RowLayout Layout(BroadcastKind kind, long inner) => kind switch
+    private static RowLayout Layout(BroadcastPattern pattern, long inner) => pattern.Kind switch
     {
         BroadcastKind.Contiguous => new(inner, 1),
         BroadcastKind.Row => new(0, 1),
-        BroadcastKind.Column => new(1, 0),
+        BroadcastKind.Column => new(1, 0, pattern.Period),
         _ => new(0, 0),
     };
 }
