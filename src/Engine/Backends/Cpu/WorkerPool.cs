@@ -14,13 +14,13 @@ internal interface IParallelJob
 /// Persistent worker threads for the CPU kernels (<see cref="Environment.ProcessorCount"/> - 1 of them; the
 /// submitting thread is the last worker). A job is a struct on the caller's stack, published by pointer; parts are
 /// claimed one at a time, so a worker that wakes late simply finds less to do and a job never waits for it. After a
-/// job, workers spin for a short while before blocking, so the next op of a tight loop (a neural ODE makes
-/// thousands) reaches them without a kernel wake-up. Only one job runs at a time: a second submitter, and any job
+/// job, workers spin for a short while (50 us, yielding as they go) before blocking, so the next op of a tight loop
+/// (a neural ODE makes thousands) reaches them without a kernel wake-up. Only one job runs at a time: a second submitter, and any job
 /// submitted from inside a part, runs its parts on its own thread.
 /// </summary>
 internal static unsafe class WorkerPool
 {
-    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 us
+    private static readonly long SpinTicks = Stopwatch.Frequency / 20000; // 50 us
     private static readonly Lock Submission = new();
     private static readonly SemaphoreSlim Wake = new(0);
     private static nint current;
@@ -138,7 +138,13 @@ internal static unsafe class WorkerPool
         while (true)
         {
             long spinUntil = Stopwatch.GetTimestamp() + SpinTicks;
-            while (!HasNewJob(done) && Stopwatch.GetTimestamp() < spinUntil) Thread.SpinWait(20);
+            // Spin briefly for the next op of a loop, yielding each round so that on a machine with more runnable
+            // threads than cores the spinning worker does not take a core from the thread submitting the work.
+            while (!HasNewJob(done) && Stopwatch.GetTimestamp() < spinUntil)
+            {
+                Thread.SpinWait(20);
+                Thread.Yield();
+            }
             if (!HasNewJob(done))
             {
                 Interlocked.Increment(ref sleepers);
