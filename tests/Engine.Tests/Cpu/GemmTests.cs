@@ -24,6 +24,8 @@ public sealed unsafe class GemmTests
                 [1, 1, 1], [1, 37, 1], [37, 1, 1], [7, 13, 5], [17, 33, 65], [100, 1, 100], [1, 100, 100],
                 [8, 48, 192], [9, 49, 193], [7, 47, 191], [16, 96, 384], [255, 50, 200], [257, 97, 385],
                 [40, 700, 150], [130, 150, 140], [300, 200, 500], [3, 1100, 2000],
+                // Small k or n with enough rows that SmallGemm splits them over the cores.
+                [8192, 64, 2], [8192, 2, 64],
             ];
             var data = new TheoryData<int, int, int, int>();
             foreach (int[] s in shapes)

@@ -34,12 +34,12 @@ internal static unsafe class SmallGemm
         if (csC != 1 || m == 0 || n == 0) return false;
         if (k <= SmallDimension && k * n <= StackPackLimit)
         {
-            RowUpdates(m, n, k, a, rsA, csA, b, rsB, csB, c, rsC, bias);
+            InRowBlocks(new RowsJob<T>(RowsJob<T>.Kind.Updates, m, n, k, a, rsA, csA, b, rsB, csB, c, rsC, bias));
             return true;
         }
         if (n <= SmallDimension && csA == 1 && n * k <= StackPackLimit)
         {
-            RowDots(m, n, k, a, rsA, b, rsB, csB, c, rsC, bias);
+            InRowBlocks(new RowsJob<T>(RowsJob<T>.Kind.Dots, m, n, k, a, rsA, csA, b, rsB, csB, c, rsC, bias));
             return true;
         }
         if (n <= SmallDimension && rsA == 1 && m * n <= StackPackLimit)
@@ -56,6 +56,37 @@ internal static unsafe class SmallGemm
     }
 
     private static int Width<T>() where T : unmanaged, INumber<T> => Vector<T>.Count;
+
+    /// <summary>Multiply-adds above which the row-wise paths split their rows over the cores.</summary>
+    private const long ParallelWork = 1L << 20;
+
+    /// <summary>Runs a row-wise product on all of its rows, in blocks of rows over the cores when it is large enough.</summary>
+    private static void InRowBlocks<T>(RowsJob<T> job) where T : unmanaged, INumber<T>
+    {
+        long work = (long)job.M * job.N * Math.Max(1, job.K);
+        int parts = work < ParallelWork || WorkerPool.Threads == 1 ? 1 : Math.Min(4 * WorkerPool.Threads, Math.Max(1, job.M / 64));
+        job.RowsPerPart = (job.M + parts - 1) / parts;
+        WorkerPool.Run(ref job, (job.M + job.RowsPerPart - 1) / job.RowsPerPart);
+    }
+
+    /// <summary>The rows [part * RowsPerPart, ...) of a <see cref="RowUpdates"/> or <see cref="RowDots"/> product: rows are independent.</summary>
+    private struct RowsJob<T>(RowsJob<T>.Kind kind, int m, int n, int k, T* a, long rsA, long csA, T* b, long rsB, long csB, T* c, long rsC, T* bias)
+        : IParallelJob where T : unmanaged, INumber<T>
+    {
+        public enum Kind { Updates, Dots }
+
+        public readonly int M => m;
+        public readonly int N => n;
+        public readonly int K => k;
+        public int RowsPerPart;
+
+        public readonly void Execute(int part)
+        {
+            int first = part * RowsPerPart, rows = Math.Min(RowsPerPart, m - first);
+            if (kind == Kind.Updates) RowUpdates(rows, n, k, a + first * rsA, rsA, csA, b, rsB, csB, c + first * rsC, rsC, bias);
+            else RowDots(rows, n, k, a + first * rsA, rsA, b, rsB, csB, c + first * rsC, rsC, bias);
+        }
+    }
 
     /// <summary>Small k: C[i,:] = bias + sum_p A[i,p] B[p,:], with B's k rows packed contiguous and padded to whole vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
