@@ -9,8 +9,8 @@ namespace Engine.Ode.Tests;
 /// <summary>
 /// <see cref="OdeBlock"/> as a layer between two linear layers (F64): its field's parameters and everything before it
 /// get the gradients finite differences give, with every gradient method and with a time-dependent field;
-/// Checkpointed equals Direct to rounding; the block names its field's parameters, reports its solve's cost and
-/// refuses bad settings with clear errors.
+/// Checkpointed equals Direct to rounding; a convolutional field gets t as a channel; the block names its field's
+/// parameters, reports its solve's cost and refuses bad settings with clear errors.
 /// </summary>
 public class OdeBlockTests
 {
@@ -44,6 +44,19 @@ public class OdeBlockTests
         using var x = Input();
         FiniteDifferences.Check($"{method}, time-dependent {timeDependent}", inputs => MlpField.Objective(model.Forward(inputs[0])),
             [x, .. model.Parameters()]);
+    }
+
+    /// <summary>An ANODE-style convolutional block: t enters as the first channel of an [N, 1 + C, H, W] input to a 3x3 convolution.</summary>
+    [Fact]
+    public void AConvolutionalFieldTakesTAsAChannel()
+    {
+        var generator = new Generator(0xC0);
+        var field = new Sequential(new Conv2d(3, 2, 3, padding: 1, dtype: DType.F64, generator: generator), new Tanh());
+        using var block = new OdeBlock(field, new OdeOptions { Solver = Solvers.Rk4, Steps = 4, Gradient = OdeGradient.Checkpointed }, timeDependent: true);
+        using var x = Tensor.Randn([2, 2, 4, 4], DType.F64, generator);
+        using (var scope = TensorScope.Begin())
+            Assert.Equal([2, 2, 4, 4], block.Forward(x).Shape);
+        FiniteDifferences.Check("conv field", inputs => MlpField.Objective(block.Forward(inputs[0])), [x, .. block.Parameters()]);
     }
 
     [Fact]
