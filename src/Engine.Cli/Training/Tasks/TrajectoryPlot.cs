@@ -1,7 +1,6 @@
-using Engine.Cli.Training.Tasks;
 using ScottPlot;
 
-namespace Engine.Cli.Training;
+namespace Engine.Cli.Training.Tasks;
 
 /// <summary>
 /// A learned trajectory against the true one as a PNG (ScottPlot), as torchdiffeq's <c>ode_demo.py</c> draws it: x and y
