@@ -1,4 +1,4 @@
-# .\build.ps1         restore, build (Release) and run the main job
+# .\build.ps1         restore, build (Release) and run the main job (engine train spirals-odenet, as ./build.sh)
 # .\build.ps1 test    build and run the test suite; ends with "N passed, N failed, N skipped"
 # .\build.ps1 bench   run the CPU benchmarks (BenchmarkDotNet)
 # The emulated CUDA device (kernels/*.cu compiled with g++) is built where g++ and make exist (Linux, x86-64); the CUDA
@@ -11,7 +11,6 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = "1"; $env:DOTNET_NOLOGO = "1"
 function Invoke-Build {
   if ((Get-Command g++ -ErrorAction SilentlyContinue) -and (Get-Command make -ErrorAction SilentlyContinue) -and -not $IsWindows) {
     make -C kernels/emulator -s -j2; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
-    if (-not $env:ENGINE_CUDA_EMULATOR) { $env:ENGINE_CUDA_EMULATOR = "1" }
   }
   dotnet build Engine.sln -c Release -nologo -v quiet; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
@@ -19,11 +18,13 @@ function Invoke-Build {
 switch ($Command) {
   "run" {
     Invoke-Build
-    dotnet src/Engine.Cli/bin/Release/net10.0/Engine.Cli.dll demo @Rest
+    $device = if (@($Rest) -match '^--device') { @() } else { @('--device', 'auto') }
+    dotnet src/Engine.Cli/bin/Release/net10.0/Engine.Cli.dll train spirals-odenet @device @Rest
     exit $LASTEXITCODE
   }
   "test" {
     Invoke-Build
+    if (-not $env:ENGINE_CUDA_EMULATOR -and (Test-Path artifacts/emulator/libengine_cuda_emulator.so)) { $env:ENGINE_CUDA_EMULATOR = "1" }
     $log = dotnet test --solution Engine.sln -c Release --no-build 2>&1 | Tee-Object -Variable lines
     $status = $LASTEXITCODE
     $text = $lines -join "`n"

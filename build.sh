@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# ./build.sh         restore, build (Release) and run the main job
+# ./build.sh         restore, build (Release) and run the main job: engine train spirals-odenet (a neural ODE fitted to a
+#                    spiral, plot in out/spirals-odenet.png), on cuda:0 when a CUDA device is present, else on the CPU
+#                    (--device auto); extra arguments go to engine train (./build.sh run --epochs 20 --device cpu)
 # ./build.sh test    build and run the test suite; ends with "N passed, N failed, N skipped". The CUDA tests run on
 #                    the emulated device unless ENGINE_CUDA_EMULATOR is set (ENGINE_CUDA_EMULATOR=0: a real GPU).
 # ./build.sh bench   run the CPU benchmarks (BenchmarkDotNet); extra arguments go to BenchmarkDotNet
@@ -49,7 +51,9 @@ run_tests() {
 case "${1:-run}" in
   run)
     build
-    dotnet src/Engine.Cli/bin/Release/net10.0/Engine.Cli.dll demo "${@:2}"
+    device=(--device auto)
+    for arg in "${@:2}"; do [[ $arg == --device* ]] && device=(); done
+    dotnet src/Engine.Cli/bin/Release/net10.0/Engine.Cli.dll train spirals-odenet "${device[@]}" "${@:2}"
     ;;
   test)
     run_tests

@@ -7,7 +7,7 @@ namespace Engine.Ode.Tests;
 /// <summary>
 /// The solvers on the CUDA device (the emulated one in CI: ./build.sh test sets ENGINE_CUDA_EMULATOR=1): the same
 /// neural ODE solved on the CPU and on cuda:0 gives the same states, steps and Direct gradients. Stage updates,
-/// the fused error norm and the field's ops all run as CUDA kernels.
+/// the fused error norm and the field's ops all run as CUDA kernels. An <see cref="OdeBlock"/> moved there does the same.
 /// </summary>
 [Trait("Category", "Gpu")]
 public class CudaSolveTests
@@ -26,6 +26,33 @@ public class CudaSolveTests
         Assert.Equal(cpuSteps, gpuSteps);
         AssertClose($"{name} states", cpuStates, gpuStates);
         for (int i = 0; i < cpuGradients.Length; i++) AssertClose($"{name} gradient {i}", cpuGradients[i], gpuGradients[i]);
+    }
+
+    [Fact]
+    public void AnOdeBlockMovedToTheDeviceGivesTheCpusOutputAndGradients()
+    {
+        if (!CudaDevices.IsAvailable) Assert.Skip("no CUDA device: set ENGINE_CUDA_EMULATOR=1 (./build.sh test does) to use the emulated device");
+        var (cpuOutput, cpuGradients) = BlockOutputAndGradients(Device.Cpu);
+        var (gpuOutput, gpuGradients) = BlockOutputAndGradients(Device.Cuda());
+        AssertClose("block output", cpuOutput, gpuOutput);
+        for (int i = 0; i < cpuGradients.Length; i++) AssertClose($"block gradient {i}", cpuGradients[i], gpuGradients[i]);
+    }
+
+    /// <summary>A time-dependent, checkpointed block's output and the gradients of sum(output^2) for its field's parameters.</summary>
+    private static (double[] Output, double[][] Gradients) BlockOutputAndGradients(Device device)
+    {
+        var generator = new Generator(0xB10C);
+        var field = new NN.Sequential(new NN.Linear(3, 16, dtype: DType.F64, generator: generator), new NN.Tanh(),
+            new NN.Linear(16, 2, dtype: DType.F64, generator: generator));
+        using var block = new OdeBlock(field, new OdeOptions { Rtol = 1e-8, Atol = 1e-9, Gradient = OdeGradient.Checkpointed }, timeDependent: true);
+        block.To(device);
+        using var scope = TensorScope.Begin();
+        var z0 = Tensor.Randn([8, 2], DType.F64, generator).To(device);
+        using var tape = Tape.Record();
+        var output = block.Forward(z0);
+        Assert.Equal(device, output.Device);
+        tape.Backward(output.Square().Sum());
+        return (output.ToArray<double>(), block.Parameters().Select(p => p.Grad!.ToArray<double>()).ToArray());
     }
 
     /// <summary>States at the output times, gradients of sum(states^2) for z0 and the field's parameters, and the accepted steps.</summary>

@@ -1,67 +1,68 @@
-using Engine.NN.Training;
 using Spectre.Console;
 
 namespace Engine.Cli.Training;
 
 /// <summary>
-/// Shows training progress: in a terminal, a Spectre.Console progress bar per epoch with the running loss, accuracy
-/// and throughput (finished epochs keep their line, with the test results); when the output is redirected, plain
-/// lines at every tenth of an epoch and at its end.
+/// Shows training progress by epoch: in a terminal, a Spectre.Console progress bar per epoch with a running status line
+/// (finished epochs keep their line, with their summary); when the output is redirected, plain lines at every tenth of
+/// an epoch and at its end.
 /// </summary>
 internal static class ProgressView
 {
-    public static void Run(Trainer trainer, int epochs, string? checkpoint)
+    /// <summary>Runs <paramref name="train"/>, which reports its steps and epochs to the progress it is given.</summary>
+    public static void Run(int epochs, Action<ITrainingProgress> train)
     {
         if (AnsiConsole.Profile.Capabilities.Interactive)
-            RunWithBars(trainer, epochs, checkpoint);
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .HideCompleted(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(context => train(new Bars(context, epochs)));
         else
-            trainer.Run(epochs,
-                onStep: step =>
-                {
-                    if ((step.Batch + 1) % Math.Max(1, step.BatchCount / 10) == 0 && step.Batch + 1 < step.BatchCount)
-                        Console.WriteLine($"{Describe(step.Epoch, epochs)}  batch {step.Batch + 1}/{step.BatchCount}  {Running(step)}");
-                },
-                onEpoch: epoch => Console.WriteLine($"{Describe(epoch.Epoch, epochs)}  done  {Finished(epoch, checkpoint)}"),
-                checkpointPath: checkpoint);
-    }
-
-    private static void RunWithBars(Trainer trainer, int epochs, string? checkpoint)
-    {
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                ProgressTask? current = null;
-                trainer.Run(epochs,
-                    onStep: step =>
-                    {
-                        if (current is null || step.Batch == 0)
-                            current = context.AddTask(Markup.Escape(Describe(step.Epoch, epochs)), maxValue: step.BatchCount);
-                        current.Description = Markup.Escape($"{Describe(step.Epoch, epochs)}  {Running(step)}");
-                        current.Value = step.Batch + 1;
-                    },
-                    onEpoch: epoch =>
-                    {
-                        if (current is null) return;
-                        current.Description = Markup.Escape($"{Describe(epoch.Epoch, epochs)}  {Finished(epoch, checkpoint)}");
-                        current.StopTask();
-                        current = null;
-                    },
-                    checkpointPath: checkpoint);
-            });
+            train(new Lines(epochs));
     }
 
     private static string Describe(int epoch, int epochs) => $"epoch {epoch + 1}/{epochs}";
 
-    private static string Running(StepResult step) =>
-        $"loss {step.EpochLoss:F4}  acc {100 * step.EpochAccuracy:F2}%  {step.SamplesPerSecond:N0} samples/s  lr {step.LearningRate:G3}";
-
-    private static string Finished(EpochResult epoch, string? checkpoint)
+    private sealed class Bars(ProgressContext context, int epochs) : ITrainingProgress
     {
-        string test = epoch.TestAccuracy is { } accuracy ? $"  test loss {epoch.TestLoss:F4} acc {100 * accuracy:F2}%" : "";
-        return $"loss {epoch.TrainLoss:F4}  acc {100 * epoch.TrainAccuracy:F2}%  {epoch.SamplesPerSecond:N0} samples/s  {epoch.Seconds:F1} s{test}" +
-            (checkpoint is null ? "" : "  (checkpoint saved)");
+        private ProgressTask? current;
+
+        public void Step(int epoch, int step, int steps, string status)
+        {
+            if (current is null || step == 0)
+                current = context.AddTask(Markup.Escape(Describe(epoch, epochs)), maxValue: steps);
+            current.Description = Markup.Escape($"{Describe(epoch, epochs)}  {status}");
+            current.Value = step + 1;
+        }
+
+        public void EpochDone(int epoch, string summary)
+        {
+            if (current is null) return;
+            current.Description = Markup.Escape($"{Describe(epoch, epochs)}  {summary}");
+            current.StopTask();
+            current = null;
+        }
     }
+
+    private sealed class Lines(int epochs) : ITrainingProgress
+    {
+        public void Step(int epoch, int step, int steps, string status)
+        {
+            if ((step + 1) % Math.Max(1, steps / 10) == 0 && step + 1 < steps)
+                Console.WriteLine($"{Describe(epoch, epochs)}  batch {step + 1}/{steps}  {status}");
+        }
+
+        public void EpochDone(int epoch, string summary) => Console.WriteLine($"{Describe(epoch, epochs)}  done  {summary}");
+    }
+}
+
+/// <summary>Where a training loop reports progress (epochs and steps counted from 0).</summary>
+internal interface ITrainingProgress
+{
+    /// <summary>Step <paramref name="step"/> of <paramref name="steps"/> in <paramref name="epoch"/> is done; <paramref name="status"/> says how it goes.</summary>
+    void Step(int epoch, int step, int steps, string status);
+
+    /// <summary>The epoch is done; <paramref name="summary"/> says how it went.</summary>
+    void EpochDone(int epoch, string summary);
 }

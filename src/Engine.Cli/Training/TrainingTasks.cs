@@ -11,6 +11,7 @@ internal static class TrainingTasks
         new FashionMnistConvNetTask(),
         new Cifar10ResNet20Task(),
         new SpiralsMlpTask(),
+        new SpiralsOdeNetTask(),
     ];
 
     public static ITrainingTask? Find(string name) => All.FirstOrDefault(t => t.Name == name);

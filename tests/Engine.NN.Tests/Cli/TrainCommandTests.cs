@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Engine.Cli.Training;
 using Engine.NN.Checkpoints;
 using Engine.NN.Tests.Support;
@@ -6,7 +8,10 @@ using Xunit;
 
 namespace Engine.NN.Tests.Cli;
 
-/// <summary><c>engine train</c> end to end, in process: a run with a checkpoint and a plot, its resumption, and a missing data folder.</summary>
+/// <summary>
+/// <c>engine train</c> end to end, in process: a run with a checkpoint and a plot, its resumption, a missing data folder; the
+/// neural ODE of the main job (a few batches: its loss falls and its plot is written), on the CPU and on cuda:0.
+/// </summary>
 [Collection(ConsoleCollection.Name)]
 public class TrainCommandTests
 {
@@ -37,8 +42,7 @@ public class TrainCommandTests
         Assert.True(code == 0, output);
         Assert.Contains("epoch 2/2  done", output);
         Assert.Matches(@"test accuracy: \d+\.\d\d%", output);
-        var png = File.ReadAllBytes(plot);
-        Assert.True(png.Length > 10_000 && png.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), "a PNG was written");
+        AssertPng(plot);
         using (var file = SafeTensors.Load(checkpoint))
         {
             Assert.Equal("2", file.Metadata["completed_epochs"]);
@@ -64,6 +68,62 @@ public class TrainCommandTests
         (code, output) = Train("spirals-mlp", "--resume", "/nonexistent/run.safetensors");
         Assert.Equal(1, code);
         Assert.StartsWith("spirals-mlp: SafeTensors: /nonexistent/run.safetensors does not exist", output);
+    }
+
+    [Fact]
+    public void TheSpiralsOdeNetLossFallsAndItsPlotIsWritten()
+    {
+        using var folder = new TemporaryFolder();
+        string plot = Path.Combine(folder.Path, "out", "spiral.png");
+        var (code, output) = Train("spirals-odenet", "--epochs", "3", "--max-batches", "50", "--plot", plot);
+        Assert.True(code == 0, output);
+        Assert.Contains("OdeBlock with 252 parameters on cpu", output);
+        Assert.True(EpochLoss(output, 3) < 0.5 * EpochLoss(output, 1), output);
+        Assert.Matches(@"final trajectory loss: \d+\.\d{4} \(mean \|learned - true\| over the 1000 points on \[0, 25\]\)", output);
+        Assert.Contains($"plot written to {plot}", output);
+        AssertPng(plot);
+    }
+
+    [Fact]
+    [Trait("Category", "Gpu")]
+    public void TheSpiralsOdeNetTrainsOnTheCudaDevice()
+    {
+        if (!CudaDevices.IsAvailable) Assert.Skip("no CUDA device: set ENGINE_CUDA_EMULATOR=1 (./build.sh test does) to use the emulated device");
+        using var folder = new TemporaryFolder();
+        string plot = Path.Combine(folder.Path, "spiral.png");
+        var (code, output) = Train("spirals-odenet", "--device", "auto", "--epochs", "2", "--max-batches", "5", "--plot", plot);
+        Assert.True(code == 0, output);
+        Assert.Contains("OdeBlock with 252 parameters on cuda:0", output);
+        AssertPng(plot);
+    }
+
+    [Fact]
+    public void TheSpiralsOdeNetRefusesWhatItDoesNotSupport()
+    {
+        var (code, output) = Train("spirals-odenet", "--checkpoint", "run.safetensors");
+        Assert.Equal(1, code);
+        Assert.Equal("spirals-odenet: --checkpoint and --resume are not supported by this task", output.Trim());
+        (code, output) = Train("spirals-odenet", "--batch-size", "991");
+        Assert.Equal(1, code);
+        Assert.StartsWith("spirals-odenet: --epochs must be positive and --batch-size between 1 and 990", output);
+    }
+
+    [Fact]
+    public void ACudaDeviceThatIsNotThereIsRefusedBeforeTraining()
+    {
+        var (code, output) = Train("spirals-mlp", "--device", "cuda:7");
+        Assert.NotEqual(0, code);
+        Assert.Contains($"--device cuda:7: {CudaDevices.Count} CUDA devices are available (--device auto falls back to the CPU", output);
+    }
+
+    /// <summary>The mean batch loss of an epoch, from its "epoch N/M  done  batch loss X" line.</summary>
+    private static double EpochLoss(string output, int epoch) =>
+        double.Parse(Regex.Match(output, $@"epoch {epoch}/\d+  done  batch loss (\d+\.\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+
+    private static void AssertPng(string path)
+    {
+        var png = File.ReadAllBytes(path);
+        Assert.True(png.Length > 10_000 && png.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), "a PNG was written");
     }
 }
 

@@ -8,13 +8,13 @@ namespace Engine.Cli.Training.Tasks;
 /// ResNet-20 on CIFAR-10 as He et al. train it: SGD with Nesterov momentum 0.9, weight decay 1e-4, learning rate
 /// divided by 10 at half and three quarters of the epochs, random 4-pixel crops and flips.
 /// </summary>
-internal sealed class Cifar10ResNet20Task : ITrainingTask
+internal sealed class Cifar10ResNet20Task : ClassifierTask
 {
-    public string Name => "cifar10-resnet20";
-    public string Description => "ResNet-20 on CIFAR-10 (binary version in DATA/cifar-10-batches-bin); SGD, crops and flips";
-    public TrainingDefaults Defaults { get; } = new(30, 128, 0.1);
+    public override string Name => "cifar10-resnet20";
+    public override string Description => "ResNet-20 on CIFAR-10 (binary version in DATA/cifar-10-batches-bin); SGD, crops and flips";
+    public override TrainingDefaults Defaults { get; } = new(30, 128, 0.1);
 
-    public TrainingSetup Create(TrainingRequest request)
+    public override TrainingSetup Create(TrainingRequest request)
     {
         var train = Cifar10.Load(request.DataFolder, train: true);
         var test = Cifar10.Load(request.DataFolder, train: false);

@@ -5,23 +5,23 @@ using Engine.Random;
 namespace Engine.Cli.Training.Tasks;
 
 /// <summary>The MNIST ConvNet on handwritten digits: Adam, cosine-annealed over the epochs.</summary>
-internal sealed class MnistConvNetTask : ITrainingTask
+internal sealed class MnistConvNetTask : ClassifierTask
 {
-    public string Name => "mnist-convnet";
-    public string Description => "MnistConvNet on MNIST digits (DATA/mnist/*-ubyte[.gz]); Adam";
-    public TrainingDefaults Defaults { get; } = new(3, 64, 1e-3);
+    public override string Name => "mnist-convnet";
+    public override string Description => "MnistConvNet on MNIST digits (DATA/mnist/*-ubyte[.gz]); Adam";
+    public override TrainingDefaults Defaults { get; } = new(3, 64, 1e-3);
 
-    public TrainingSetup Create(TrainingRequest request) => ConvNetSetup.Create(request, Path.Combine(request.DataFolder, "mnist"), Normalization.Mnist);
+    public override TrainingSetup Create(TrainingRequest request) => ConvNetSetup.Create(request, Path.Combine(request.DataFolder, "mnist"), Normalization.Mnist);
 }
 
 /// <summary>The same ConvNet on Fashion-MNIST's clothing images.</summary>
-internal sealed class FashionMnistConvNetTask : ITrainingTask
+internal sealed class FashionMnistConvNetTask : ClassifierTask
 {
-    public string Name => "fashion-mnist-convnet";
-    public string Description => "MnistConvNet on Fashion-MNIST (DATA/fashion-mnist/*-ubyte[.gz]); Adam";
-    public TrainingDefaults Defaults { get; } = new(5, 64, 1e-3);
+    public override string Name => "fashion-mnist-convnet";
+    public override string Description => "MnistConvNet on Fashion-MNIST (DATA/fashion-mnist/*-ubyte[.gz]); Adam";
+    public override TrainingDefaults Defaults { get; } = new(5, 64, 1e-3);
 
-    public TrainingSetup Create(TrainingRequest request) =>
+    public override TrainingSetup Create(TrainingRequest request) =>
         ConvNetSetup.Create(request, Path.Combine(request.DataFolder, "fashion-mnist"), Normalization.FashionMnist);
 }
 

@@ -5,13 +5,13 @@ using Engine.Random;
 namespace Engine.Cli.Training.Tasks;
 
 /// <summary>A tanh MLP (2-64-64-2) separating two noisy spirals of 1.5 turns; Adam. Needs no data files.</summary>
-internal sealed class SpiralsMlpTask : ITrainingTask
+internal sealed class SpiralsMlpTask : ClassifierTask
 {
-    public string Name => "spirals-mlp";
-    public string Description => "2-64-64-2 tanh MLP on two synthetic spirals (no data files); Adam";
-    public TrainingDefaults Defaults { get; } = new(40, 64, 1e-2);
+    public override string Name => "spirals-mlp";
+    public override string Description => "2-64-64-2 tanh MLP on two synthetic spirals (no data files); Adam";
+    public override TrainingDefaults Defaults { get; } = new(40, 64, 1e-2);
 
-    public TrainingSetup Create(TrainingRequest request)
+    public override TrainingSetup Create(TrainingRequest request)
     {
         var generator = new Generator(request.Seed);
         var model = new Sequential(
