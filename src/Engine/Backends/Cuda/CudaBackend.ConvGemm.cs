@@ -18,8 +18,11 @@ namespace Engine.Backends.Cuda;
 /// </summary>
 internal sealed partial class CudaBackend
 {
-    /// <summary>The most memory one chunk's column matrix takes (one image's columns when a single image needs more).</summary>
-    private const long ColumnBufferBytes = 256L << 20;
+    /// <summary>
+    /// The most memory one chunk's column matrix takes (one image's columns when a single image needs more). Results do not
+    /// depend on it; tests lower it to run several chunks on small inputs.
+    /// </summary>
+    internal long ColumnBufferBytes { get; set; } = 256L << 20;
 
     /// <summary>cuBLAS's strided-batched GEMMs take at most this many matrices per call here.</summary>
     private const int MaxGemmBatch = 65535;
@@ -149,7 +152,7 @@ internal sealed partial class CudaBackend
         g is { KernelHeight: 1, KernelWidth: 1, Stride: { Height: 1, Width: 1 }, Padding: { Height: 0, Width: 0 } };
 
     /// <summary>Images per chunk: as many as fit <see cref="ColumnBufferBytes"/> (at least one, at most <see cref="MaxGemmBatch"/>).</summary>
-    private static int ImagesPerChunk(Conv2dGeometry g, long columnBytesPerImage) =>
+    private int ImagesPerChunk(Conv2dGeometry g, long columnBytesPerImage) =>
         (int)Math.Clamp(ColumnBufferBytes / Math.Max(1, columnBytesPerImage), 1, Math.Min(g.Batch, MaxGemmBatch));
 
     /// <summary>The column matrices of images n0 .. n0 + images of x (any strides) into <paramref name="columns"/>.</summary>
