@@ -86,7 +86,8 @@ __device__ __forceinline__ void max_pool2d_backward(i64 total, const T* gy, cons
     }
 }
 
-// A thread per output: the sum of its window's taps inside the input, row by row, over the window's divisor.
+// A thread per output: the sum of its window's taps inside the input, row by row, over the window's divisor (no
+// dilation: every position between the first and the last tap).
 template <typename T>
 __device__ __forceinline__ void avg_pool2d(i64 total, int channels, const T* x, ImageStrides xs, PoolAxis rows, PoolAxis columns, T* y)
 {
@@ -100,20 +101,14 @@ __device__ __forceinline__ void avg_pool2d(i64 total, int channels, const T* x, 
         reach(rows, oi, row_from, row_to);
         reach(columns, oj, column_from, column_to);
         T sum = T(0);
-        for (int r = row_from; r < row_to; r += rows.step)
-            for (int c = column_from; c < column_to; c += columns.step) sum += image[r * xs.h + c * xs.w];
+        for (int r = row_from; r < row_to; ++r)
+            for (int c = column_from; c < column_to; ++c) sum += image[r * xs.h + c * xs.w];
         y[i] = sum / (T)(window_divisor(rows, oi) * window_divisor(columns, oj));
     }
 }
 
-__device__ __forceinline__ bool is_tap(const PoolAxis& a, int o, int i)
-{
-    int from, to;
-    reach(a, o, from, to);
-    return i >= from && i < to && (i - from) % a.step == 0;
-}
-
 // A thread per element of gx (contiguous): each window that reaches it contributes gy / divisor, in window order.
+// Average pools have no dilation: every position between a window's first and last tap is a tap.
 template <typename T>
 __device__ __forceinline__ void avg_pool2d_transpose(i64 total, const T* gy, PoolAxis rows, PoolAxis columns, T* gx)
 {
@@ -125,12 +120,8 @@ __device__ __forceinline__ void avg_pool2d_transpose(i64 total, const T* gy, Poo
         const T* g = gy + plane * per_plane;
         T sum = T(0);
         for (int oi = first_window(rows, h); oi < end_window(rows, h); ++oi)
-        {
-            if (!is_tap(rows, oi, h)) continue;
             for (int oj = first_window(columns, w); oj < end_window(columns, w); ++oj)
-                if (is_tap(columns, oj, w))
-                    sum += g[(i64)oi * columns.outputs + oj] / (T)(window_divisor(rows, oi) * window_divisor(columns, oj));
-        }
+                sum += g[(i64)oi * columns.outputs + oj] / (T)(window_divisor(rows, oi) * window_divisor(columns, oj));
         gx[i] = sum;
     }
 }
