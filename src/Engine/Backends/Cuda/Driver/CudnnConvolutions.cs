@@ -45,9 +45,9 @@ internal sealed unsafe class CudnnConvolutions : IDisposable
     {
         this.makeCurrent = makeCurrent;
         makeCurrent();
-        IntPtr created;
-        CudnnApi.cudnnCreate(&created).Check("cudnnCreate");
-        handle = created;
+        IntPtr opened;
+        CudnnApi.cudnnCreate(&opened).Check("cudnnCreate");
+        handle = opened;
         CudnnApi.cudnnSetStream(handle, stream).Check("cudnnSetStream");
         Name = $"cuDNN {version / 10000}.{version / 100 % 100}.{version % 100}";
     }
