@@ -48,8 +48,9 @@ public class CudnnTests
     }
 
     /// <summary>
-    /// Every geometry of <see cref="ConvolutionConformanceTests"/> in F32 and F64, each pass searched by cuDNN; the ResNet
-    /// geometries (3x3, 1x1) must have found a deterministic algorithm, so they ran on cuDNN, not on the own kernels.
+    /// Every geometry of <see cref="ConvolutionConformanceTests"/> in F32 and F64, each pass searched by cuDNN; in F32 the
+    /// ResNet geometries (3x3, 1x1) must have found a deterministic algorithm, so they ran on cuDNN, not on the own
+    /// kernels (cuDNN's F64 algorithms are fewer: there a search may end on the own kernels).
     /// </summary>
     [Theory]
     [InlineData(DType.F32)]
@@ -74,7 +75,7 @@ public class CudnnTests
             foreach (var pass in Enum.GetValues<ConvolutionPass>())
             {
                 Assert.True(cudnn.TryGetPlan(new ConvolutionKey(pass, dtype, geometry, false), out var plan), $"{name}: no cuDNN search for {pass}");
-                if (name.StartsWith("3x3", StringComparison.Ordinal) || name.StartsWith("1x1", StringComparison.Ordinal))
+                if (dtype == DType.F32 && (name.StartsWith("3x3", StringComparison.Ordinal) || name.StartsWith("1x1", StringComparison.Ordinal)))
                     Assert.True(plan is not null, $"{name} {dtype}: cuDNN found no deterministic algorithm for {pass}");
             }
         }
