@@ -71,7 +71,7 @@ __device__ __forceinline__ void moments_rows(i64 outputs, i64 length, i64 chunk,
             shift = (double)base[0];
             for (i64 r = start + threadIdx.x; r < end; r += blockDim.x) accumulate(acc, (double)base[offset_of(reduced, r)], shift);
         }
-        acc = row_group_reduce(acc, plus, scratch);
+        acc = row_group_reduce(acc, [](Deviations a, Deviations b) { return plus(a, b); }, scratch);
         if (row < outputs && threadIdx.x == 0)
         {
             if (gridDim.y == 1) finish(acc, shift, length, correction, mean + row, variance + row);
