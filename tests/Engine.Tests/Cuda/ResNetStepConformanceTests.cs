@@ -40,7 +40,7 @@ public class ResNetStepConformanceTests
     }
 
     /// <summary>The loss, gradients, running statistics and updated parameters of one step, by name, as host arrays.</summary>
-    private static Dictionary<string, double[]> Step(Device device, DType dtype)
+    internal static Dictionary<string, double[]> Step(Device device, DType dtype)
     {
         using var scope = TensorScope.Begin();
         var p = new Dictionary<string, Tensor>();
