@@ -3,9 +3,10 @@
 #
 #   gpu/run.sh bundle   here: publish the tests and the GPU benchmark framework-dependent, with a copy of the
 #                       .NET runtime, into .gpu-bundle/ (ignored by git, under 64 MiB with the working tree)
-#   gpu/run.sh run      there: unpack the runtime, find the CUDA libraries, run every CUDA test (trait
-#                       Category=Gpu) on the real device, then the GPU benchmarks and the same workloads in
-#                       PyTorch; logs, CSVs and a table go to $OUT
+#   gpu/run.sh run      there: unpack the runtime, find the CUDA libraries (cuDNN 9 included), run every CUDA test
+#                       (trait Category=Gpu) on the real device, the convolution tests again on the own kernels
+#                       (ENGINE_CUDNN=0), then the GPU benchmarks (the convolutions on both paths) and the same
+#                       workloads in PyTorch; logs, CSVs and tables go to $OUT
 #
 # From a session with the device tool: run(command="gpu/run.sh run", carry=[".gpu-bundle"]).
 set -uo pipefail
@@ -39,7 +40,7 @@ run() {
   export DOTNET_ROOT=/tmp/engine-dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
   mkdir -p "$DOTNET_ROOT" && tar -xJf "$bundle/runtime.tar.xz" -C "$DOTNET_ROOT"
   local folders
-  folders=$(find / \( -name 'libnvrtc.so.1*' -o -name 'libcublas.so.1*' -o -name 'libcuda.so.1' \) -not -path '/proc/*' 2>/dev/null \
+  folders=$(find / \( -name 'libnvrtc.so.1*' -o -name 'libcublas.so.1*' -o -name 'libcuda.so.1' -o -name 'libcudnn.so.9*' \) -not -path '/proc/*' 2>/dev/null \
     | xargs -r -n1 dirname | sort -u | paste -sd:)
   export ENGINE_CUDA_LIBRARY_PATH="$folders" LD_LIBRARY_PATH="$folders${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export ENGINE_CUDA_EMULATOR=0 ENGINE_KERNEL_CACHE=/tmp/engine-kernels
@@ -51,12 +52,25 @@ run() {
   local tests=${PIPESTATUS[0]}
   "$DOTNET_ROOT/dotnet" "$bundle/tests/Engine.Ode.Tests.dll" -trait "Category=Gpu" 2>&1 | tee -a "$out/tests.log"
   tests=$((tests + ${PIPESTATUS[0]}))
+  # The convolutions once more on the project's own kernels, which run wherever cuDNN does not.
+  local conv_classes=()
+  for class in ConvolutionConformanceTests LayerConformanceTests ResNetStepConformanceTests CudnnTests; do
+    conv_classes+=(-class "Engine.Tests.Cuda.$class")
+  done
+  ENGINE_CUDNN=0 "$DOTNET_ROOT/dotnet" "$bundle/tests/Engine.Tests.dll" "${conv_classes[@]}" 2>&1 | tee "$out/tests-own-kernels.log"
+  tests=$((tests + ${PIPESTATUS[0]}))
   "$DOTNET_ROOT/dotnet" "$bundle/gpubench/Engine.GpuBench.dll" --csv "$out/engine.csv" 2>&1 | tee "$out/engine-bench.log"
   local bench=${PIPESTATUS[0]}
+  ENGINE_CUDNN=0 "$DOTNET_ROOT/dotnet" "$bundle/gpubench/Engine.GpuBench.dll" --only conv,basicblock --csv "$out/engine-own-kernels.csv" 2>&1 \
+    | tee "$out/engine-bench-own-kernels.log"
+  bench=$((bench + ${PIPESTATUS[0]}))
   PYTHONUNBUFFERED=1 python3 bench/gpu/torch_bench.py --csv "$out/torch.csv" 2>&1 | tee "$out/torch-bench.log"
   python3 bench/gpu/compare.py "$out/engine.csv" "$out/torch.csv" > "$out/gpu-bench.md" 2>&1
+  { echo; echo "Convolutions on the own kernels (ENGINE_CUDNN=0):"; echo;
+    python3 bench/gpu/compare.py "$out/engine-own-kernels.csv" "$out/torch.csv"; } >> "$out/gpu-bench.md" 2>&1
   echo
-  grep -E "Total:" "$out/tests.log"
+  grep -E "Total:" "$out/tests.log" "$out/tests-own-kernels.log"
+  grep -h "^convolutions:" "$out/engine-bench.log" "$out/engine-bench-own-kernels.log"
   cat "$out/gpu-bench.md"
   [ "$tests" -eq 0 ] && [ "$bench" -eq 0 ]
 }

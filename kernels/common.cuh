@@ -92,6 +92,22 @@ __device__ __forceinline__ void strided_offsets(const Layout& layout, Index inde
     }
 }
 
+// The offset of the single operand of a one-operand layout for its row-major element `index` (32-bit index
+// arithmetic when the index allows, as 64-bit division costs several times more on a GPU).
+__device__ __forceinline__ i64 offset_of(const Layout& layout, i64 index)
+{
+    i64 offset[1];
+    if (index <= 0xFFFFFFFFll) strided_offsets<1, u32>(layout, (u32)index, offset);
+    else strided_offsets<1, u64>(layout, (u64)index, offset);
+    return offset[0];
+}
+
+// Element strides of an image operand [N, C, H, W] (convolutions, pools).
+struct ImageStrides
+{
+    i64 n, c, h, w;
+};
+
 __device__ __forceinline__ i64 global_thread() { return (i64)blockIdx.x * blockDim.x + threadIdx.x; }
 __device__ __forceinline__ i64 global_threads() { return (i64)blockDim.x * gridDim.x; }
 

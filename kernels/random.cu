@@ -1,6 +1,8 @@
 // Counter-based random numbers: the CPU backend's stream (Random/Philox.cs, CpuBackend.Random) element for
 // element. Element i of a draw at counter `offset` comes from Philox block offset + i / 4; one thread
-// computes one block of four elements. Entry points: uniform_<dtype>, normal_<dtype>.
+// computes one block of four elements. Dropout keeps element i where the uniform value that draw gives it is at
+// least p (CpuBackend.Dropout), so its masks are the CPU's bit for bit.
+// Entry points: uniform_<dtype>, normal_<dtype>, dropout_<dtype>.
 #include "common.cuh"
 
 struct Words
@@ -86,11 +88,31 @@ __device__ __forceinline__ void draw(i64 n, u64 seed, u64 offset, bool normal, T
     }
 }
 
+// y[i] = u_i >= p ? x[i] * scale : 0 for the uniform u_i of element i; x walks `layout` (one operand), y is contiguous.
+template <typename T>
+__device__ __forceinline__ void dropout(i64 n, u64 seed, u64 offset, double p, double scale, const Layout& layout, const T* x, T* y)
+{
+    T factor = (T)scale;
+    i64 blocks = (n + 3) / 4;
+    for (i64 b = global_thread(); b < blocks; b += global_threads())
+    {
+        double u[4];
+        block_values<T>(seed, offset + (u64)b, false, u);
+        i64 start = b * 4, count = n - start < 4 ? n - start : 4;
+        for (int j = 0; j < count; ++j) y[start + j] = u[j] >= p ? x[offset_of(layout, start + j)] * factor : T(0);
+    }
+}
+
 #define DRAW(T, suffix) \
     extern "C" __global__ void uniform_##suffix(i64 n, u64 seed, u64 offset, T* y) { draw(n, seed, offset, false, y); } \
     EXPORT_KERNEL(uniform_##suffix) \
     extern "C" __global__ void normal_##suffix(i64 n, u64 seed, u64 offset, T* y) { draw(n, seed, offset, true, y); } \
-    EXPORT_KERNEL(normal_##suffix)
+    EXPORT_KERNEL(normal_##suffix) \
+    extern "C" __global__ void dropout_##suffix(i64 n, u64 seed, u64 offset, double p, double scale, Layout layout, const T* x, T* y) \
+    { \
+        dropout(n, seed, offset, p, scale, layout, x, y); \
+    } \
+    EXPORT_KERNEL(dropout_##suffix)
 
 DRAW(float, f32)
 DRAW(double, f64)

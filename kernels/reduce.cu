@@ -91,13 +91,6 @@ struct ArgExtreme
 template <typename T> struct ArgMax : ArgExtreme<T, true> {};
 template <typename T> struct ArgMin : ArgExtreme<T, false> {};
 
-__device__ __forceinline__ i64 offset_of(const Layout& layout, i64 index)
-{
-    i64 offset[1];
-    strided_offsets<1, u64>(layout, (u64)index, offset);
-    return offset[0];
-}
-
 template <typename Op, typename T>
 __device__ __forceinline__ void store(i64 outputs, i64 row, typename Op::Acc acc, typename Op::Out* y, typename Op::Acc* partials)
 {

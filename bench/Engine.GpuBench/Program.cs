@@ -1,22 +1,27 @@
 using System.Globalization;
 using Engine;
+using Engine.Backends;
+using Engine.Backends.Cuda;
 using Engine.GpuBench;
 
-// dotnet Engine.GpuBench.dll [--quick] [--csv results.csv]
+// dotnet Engine.GpuBench.dll [--quick] [--csv results.csv] [--only prefix,...]
 //   Times each workload on cuda:0 with CUDA events and prints GB/s (share of the measured copy bandwidth) or TFLOP/s.
-//   --quick divides the sizes by 1024 and takes few samples: a check that the harness runs (the emulator included).
+//   --quick shrinks the sizes (by 1024 for the memory-bound ones) and takes few samples: a check that the harness runs
+//   (the emulator included). --only times just the workloads whose names start with one of the prefixes (e.g. conv,basicblock).
 bool quick = args.Contains("--quick");
-int csvAt = Array.IndexOf(args, "--csv");
-string? csvPath = csvAt >= 0 && csvAt + 1 < args.Length ? args[csvAt + 1] : null;
+string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+string? csvPath = Option("--csv");
+string[] only = Option("--only")?.Split(',') ?? [""];
 
 var device = Device.Cuda();
 Console.WriteLine($"device: {CudaDevices.Name()}{(CudaDevices.IsEmulated ? " (emulated: times say nothing about a GPU)" : "")}");
 Console.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine($"convolutions: {((CudaBackend)BackendRegistry.For(device)).ConvolutionLibrary}");
 var rows = new List<string> { "workload,unit,work,median_ms,rate" };
 using var timer = new EventTimer(device);
 double copyRate = double.NaN;
 Console.WriteLine($"{"workload",-22} {"median",12} {"rate",16} {"of copy",8}");
-foreach (var workload in Workloads.All(quick ? 1024 : 1))
+foreach (var workload in Workloads.All(quick ? 1024 : 1).Concat(ConvWorkloads.All(quick)).Where(w => only.Any(prefix => w.Name.StartsWith(prefix, StringComparison.Ordinal))))
 {
     using var scope = TensorScope.Begin();
     var call = workload.Prepare(device);

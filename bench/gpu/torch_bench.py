@@ -23,7 +23,55 @@ def workloads(scale):
         ("softmax_65536x1024", "Bytes", 2.0 * 4 * rows * 1024, lambda: matrix_call(rows, 1024, lambda x: torch.softmax(x, -1))),
         ("matmul_4096_f32", "Flops", 2.0 * matrix ** 3, lambda: matmul(matrix, tf32=False)),
         ("matmul_4096_tf32", "Flops", 2.0 * matrix ** 3, lambda: matmul(matrix, tf32=True)),
+    ] + conv_workloads(scale > 1)
+
+
+def conv_workloads(quick):
+    """bench/Engine.GpuBench/ConvWorkloads.cs: conv3x3 N=32 C=64->64 32x32 and a ResNet basic block, flops of the convolutions."""
+    n, c, size = (1, 8, 8) if quick else (32, 64, 32)
+    conv = 2.0 * n * c * size * size * c * 9
+    return [
+        ("conv3x3_fwd", "Flops", conv, lambda: conv_forward(n, c, size)),
+        ("conv3x3_fwd_bwd", "Flops", 3 * conv, lambda: conv_forward_backward(n, c, size)),
+        ("basicblock_fwd_bwd", "Flops", 6 * conv, lambda: basic_block(n, c, size)),
     ]
+
+
+def use_cudnn_like_the_engine():
+    # The engine searches cuDNN's algorithms once per geometry, takes only deterministic ones and keeps F32 out of TF32.
+    torch.backends.cudnn.benchmark = True
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.allow_tf32 = False
+
+
+def conv_forward(n, c, size):
+    use_cudnn_like_the_engine()
+    x, w = randn(n, c, size, size), randn(c, c, 3, 3) * 0.05
+    return lambda: torch.nn.functional.conv2d(x, w, padding=1)
+
+
+def conv_forward_backward(n, c, size):
+    use_cudnn_like_the_engine()
+    x, w = randn(n, c, size, size).requires_grad_(), (randn(c, c, 3, 3) * 0.05).requires_grad_()
+    gy = randn(n, c, size, size)
+    return lambda: torch.autograd.grad(torch.nn.functional.conv2d(x, w, padding=1), [x, w], gy)
+
+
+def basic_block(n, c, size):
+    use_cudnn_like_the_engine()
+    F = torch.nn.functional
+    x = randn(n, c, size, size).requires_grad_()
+    w1, w2 = (randn(c, c, 3, 3) * 0.05).requires_grad_(), (randn(c, c, 3, 3) * 0.05).requires_grad_()
+    params = [w1, w2] + [torch.full((c,), v, device="cuda").requires_grad_() for v in (1.0, 0.0, 1.0, 0.0)]
+    running = [torch.full((c,), v, device="cuda") for v in (0.0, 1.0, 0.0, 1.0)]
+    gy = randn(n, c, size, size)
+
+    def run():
+        h = F.relu(F.batch_norm(F.conv2d(x, w1, padding=1), running[0], running[1], params[2], params[3], training=True))
+        y = F.batch_norm(F.conv2d(h, w2, padding=1), running[2], running[3], params[4], params[5], training=True)
+        return torch.autograd.grad(F.relu(y + x), params + [x], gy)
+
+    return run
 
 
 def randn(*shape):

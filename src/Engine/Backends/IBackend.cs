@@ -118,8 +118,12 @@ internal interface IBackend
 
     /// <summary>y = the maximum of each window of x [N, C, H, W] (NaN wins), indices = its position i W + j in the plane (I64).</summary>
     void MaxPool2d(BufferView x, BufferView y, BufferView indices, Pool2dWindows windows);
-    /// <summary>gx (overwritten) = the adjoint of <see cref="MaxPool2d"/>: each gy element added at its position (indices, I64) in its plane of gx.</summary>
-    void MaxPool2dBackward(BufferView gy, BufferView indices, BufferView gx);
+    /// <summary>
+    /// gx (overwritten) = the adjoint of <see cref="MaxPool2d"/>: each gy element added at its position (indices, I64) in its
+    /// plane of gx. <paramref name="windows"/> are the forward's, so a device can gather each gx element from the windows that
+    /// reach it instead of scattering.
+    /// </summary>
+    void MaxPool2dBackward(BufferView gy, BufferView indices, BufferView gx, Pool2dWindows windows);
     /// <summary>y = the sum of each window of x [N, C, H, W] divided by the window's divisor.</summary>
     void AvgPool2d(BufferView x, BufferView y, Pool2dWindows windows);
     /// <summary>gx (overwritten) = the adjoint of <see cref="AvgPool2d"/> applied to gy; gx is contiguous.</summary>

@@ -12,16 +12,16 @@ internal static class Pooling
         var y = Tensor.Empty(shape, x.DType, x.Device);
         var indices = Tensor.Empty(shape, DType.I64, x.Device);
         x.Backend.MaxPool2d(x.Buffer, y.Buffer, indices.Buffer, windows);
-        var result = y.Record("MaxPool2d", [x], [indices], (g, c) => [MaxScatter(g, c.Saved(0), inputShape)]);
+        var result = y.Record("MaxPool2d", [x], [indices], (g, c) => [MaxScatter(g, c.Saved(0), inputShape, windows)]);
         indices.Dispose();
         return result;
     }
 
     /// <summary>The adjoint of max pooling for fixed positions: each element of gy added at its position in its plane.</summary>
-    internal static Tensor MaxScatter(Tensor gy, Tensor indices, int[] inputShape)
+    internal static Tensor MaxScatter(Tensor gy, Tensor indices, int[] inputShape, Pool2dWindows windows)
     {
         var gx = Tensor.Empty(inputShape, gy.DType, gy.Device);
-        gy.Backend.MaxPool2dBackward(gy.Buffer, indices.Buffer, gx.Buffer);
+        gy.Backend.MaxPool2dBackward(gy.Buffer, indices.Buffer, gx.Buffer, windows);
         int[] outputShape = gy.Dims;
         return gx.Record("MaxPool2dBackward", [gy], [indices], (g, c) =>
         {

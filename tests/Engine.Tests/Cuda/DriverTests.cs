@@ -77,7 +77,7 @@ public class DriverTests
 
     private static readonly string[] Modules =
         [KernelNames.Elementwise, KernelNames.Creation, KernelNames.Random, KernelNames.Reduce, KernelNames.Softmax, KernelNames.Combination, KernelNames.Index,
-         KernelNames.Loss, KernelNames.OdeNorm];
+         KernelNames.Loss, KernelNames.OdeNorm, KernelNames.Conv, KernelNames.Norm, KernelNames.Pool, KernelNames.Optim];
 
     [Fact]
     public void NvrtcFailuresShowTheCompileLog()

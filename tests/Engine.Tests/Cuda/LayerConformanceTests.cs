@@ -6,9 +6,10 @@ using Xunit;
 namespace Engine.Tests.Cuda;
 
 /// <summary>
-/// The convolution, normalisation, pooling, dropout and fused optimizer ops on the CUDA device against the CPU
-/// backend, forward and gradient. They run on the host for now (CudaBackend.HostFallback.cs): these tests hold the
-/// fallback's copies both ways, in every layout, and will hold CUDA kernels to the same results.
+/// The layers' ops together on the CUDA device against the CPU backend, forward and gradient, in every layout: the
+/// convolution and its transpose, batch, group and layer norm, the pools, dropout and the fused optimizer updates. The
+/// kernels' own cases are in ConvolutionConformanceTests, NormalizationConformanceTests, PoolConformanceTests,
+/// DropoutConformanceTests and OptimizerConformanceTests.
 /// </summary>
 [Trait(CudaTest.Category, CudaTest.Gpu)]
 public class LayerConformanceTests

@@ -87,7 +87,7 @@ public class PoolGradTests
                 var indices = Tensor.Zeros(outputShape, DType.I64);
                 input.Backend.MaxPool2d(input.Buffer, y.Buffer, indices.Buffer, windows);
                 var gy = Tensor.From(Domain.Normal.Values(outputShape, c.seed), outputShape);
-                GradCheck.Check($"MaxPool2dBackward{c.window}", a => Pooling.MaxScatter(a[0], indices, c.shape), gy);
+                GradCheck.Check($"MaxPool2dBackward{c.window}", a => Pooling.MaxScatter(a[0], indices, c.shape, windows), gy);
             });
 
     /// <summary>The transpose of average pooling (its backward op) has a rule of its own: average pooling again.</summary>

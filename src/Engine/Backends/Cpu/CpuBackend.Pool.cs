@@ -98,7 +98,7 @@ internal sealed unsafe partial class CpuBackend
         Avx.Store(positions + 4, Avx2.ConvertToVector256Int64(at.GetUpper()));
     }
 
-    public void MaxPool2dBackward(BufferView gy, BufferView indices, BufferView gx)
+    public void MaxPool2dBackward(BufferView gy, BufferView indices, BufferView gx, Pool2dWindows windows)
     {
         if (gy.DType == DType.F32) MaxPool2dBackwardOf<float>(gy, indices, gx);
         else MaxPool2dBackwardOf<double>(gy, indices, gx);

@@ -1,14 +1,12 @@
 using Engine.Backends.Cpu;
-using Engine.Backends.Cuda.Driver;
 
 namespace Engine.Backends.Cuda;
 
 internal sealed partial class CudaBackend
 {
     /// <summary>
-    /// y = a b (+ bias along the last dimension) per batch through cuBLAS: the row-major product is the column-major
-    /// Y^T = B^T A^T, so b is cuBLAS's first operand and a its second (see <see cref="GemmOperand"/>), transposed views
-    /// cost nothing and only a view with neither rows nor columns contiguous is copied. Batch dimensions are merged
+    /// y = a b (+ bias along the last dimension) per batch through cuBLAS (<see cref="Gemm"/>): transposed views cost
+    /// nothing and only a view with neither rows nor columns contiguous is copied. Batch dimensions are merged
     /// where every operand allows; the innermost becomes one strided-batched call (stride 0 for a broadcast operand),
     /// outer ones a loop of calls. A bias is first copied into every row of y and the GEMMs add to it (beta 1).
     /// </summary>
@@ -24,8 +22,8 @@ internal sealed partial class CudaBackend
         var temporaries = new List<Storage>();
         try
         {
-            var (left, opA) = Operand(a, m, k, temporaries);
-            var (right, opB) = Operand(b, k, n, temporaries);
+            var left = Operand(a, m, k, temporaries);
+            var right = Operand(b, k, n, temporaries);
             var (dims, strides) = StridedLoop.Coalesce(y.Shape[..^2], [left.Strides[..^2], right.Strides[..^2], y.Strides[..^2]]);
             int inner = dims.Length == 0 ? 1 : checked((int)dims[^1]);
             long strideA = dims.Length == 0 ? 0 : strides[0][^1], strideB = dims.Length == 0 ? 0 : strides[1][^1];
@@ -44,10 +42,11 @@ internal sealed partial class CudaBackend
                     offsetB += index[d] * strides[1][d];
                     offsetY += index[d] * strides[2][d];
                 }
-                driver.Gemm(new GemmCall(y.DType, opB.Transpose, opA.Transpose, M: n, N: m, K: k, Alpha: 1,
-                    A: addressB + (ulong)(offsetB * size), Lda: opB.LeadingDimension, StrideA: strideB,
-                    B: addressA + (ulong)(offsetA * size), Ldb: opA.LeadingDimension, StrideB: strideA,
-                    Beta: bias is null ? 0 : 1, C: addressY + (ulong)(offsetY * size), Ldc: n, StrideC: strideY, Batch: inner));
+                Gemm(y.DType,
+                    new MatrixOperand(addressA + (ulong)(offsetA * size), m, k, left.Strides[rank - 2], left.Strides[rank - 1], strideA),
+                    new MatrixOperand(addressB + (ulong)(offsetB * size), k, n, right.Strides[rank - 2], right.Strides[rank - 1], strideB),
+                    new MatrixOperand(addressY + (ulong)(offsetY * size), m, n, n, 1, strideY),
+                    beta: bias is null ? 0 : 1, inner);
                 for (int d = outer.Length - 1; d >= 0 && ++index[d] == outer[d]; d--) index[d] = 0;
             }
         }
@@ -57,14 +56,14 @@ internal sealed partial class CudaBackend
         }
     }
 
-    /// <summary>The view and its cuBLAS form, or a contiguous copy (added to <paramref name="temporaries"/>) when it has none.</summary>
-    private (BufferView View, GemmOperand Form) Operand(BufferView view, int rows, int columns, List<Storage> temporaries)
+    /// <summary>The view when it has a cuBLAS operand form, else a contiguous copy (added to <paramref name="temporaries"/>).</summary>
+    private BufferView Operand(BufferView view, int rows, int columns, List<Storage> temporaries)
     {
         int rank = view.Rank;
-        if (GemmOperand.Of(rows, columns, view.Strides[rank - 2], view.Strides[rank - 1]) is { } form) return (view, form);
+        if (GemmOperand.Of(rows, columns, view.Strides[rank - 2], view.Strides[rank - 1]) is not null) return view;
         var copy = Temporary(view.DType, view.Shape);
         temporaries.Add(copy.Storage);
         Copy(view, copy);
-        return (copy, GemmOperand.Of(rows, columns, copy.Strides[rank - 2], copy.Strides[rank - 1])!.Value);
+        return copy;
     }
 }

@@ -15,6 +15,10 @@ internal static class KernelNames
     public const string Index = "index";
     public const string Loss = "loss";
     public const string OdeNorm = "odenorm";
+    public const string Conv = "conv";
+    public const string Norm = "norm";
+    public const string Pool = "pool";
+    public const string Optim = "optim";
 
     public static string Suffix(DType dtype) => dtype switch
     {

@@ -6,7 +6,7 @@ namespace Engine.Backends.Cuda.Driver;
 
 /// <summary>
 /// A real GPU through the driver API: the device's primary context, one non-blocking stream for all work, a
-/// cuBLAS handle bound to that stream, kernels compiled by NVRTC for the device (PTX cached on disk) and host
+/// cuBLAS handle (and, where cuDNN 9 is installed, a cuDNN handle) bound to that stream, kernels compiled by NVRTC for the device (PTX cached on disk) and host
 /// copies staged through pinned memory. The context is made current on each calling thread before use.
 /// </summary>
 internal sealed unsafe class CudaDriver : ICudaDriver
@@ -20,6 +20,8 @@ internal sealed unsafe class CudaDriver : ICudaDriver
     private readonly Dictionary<string, IntPtr> modules = [];
     private readonly Dictionary<string, KernelFunction> functions = [];
     private bool allowTf32, disposed;
+    private CudnnConvolutions? cudnn;
+    private string? convolutionLibrary;
 
     public CudaDriver(int ordinal)
     {
@@ -69,6 +71,36 @@ internal sealed unsafe class CudaDriver : ICudaDriver
                 CublasApi.cublasSetMathMode(cublas, value ? CublasApi.Tf32TensorOpMath : CublasApi.DefaultMath).Check("cublasSetMathMode");
                 allowTf32 = value;
             }
+        }
+    }
+
+    public CudnnConvolutions? Cudnn
+    {
+        get
+        {
+            LoadCudnn();
+            return cudnn;
+        }
+    }
+
+    public string ConvolutionLibrary
+    {
+        get
+        {
+            LoadCudnn();
+            return convolutionLibrary!;
+        }
+    }
+
+    /// <summary>Looks for cuDNN once, at the first convolution.</summary>
+    private void LoadCudnn()
+    {
+        lock (gate)
+        {
+            if (convolutionLibrary is not null) return;
+            MakeCurrent();
+            cudnn = CudnnConvolutions.TryCreate(stream, MakeCurrent, out var absence);
+            convolutionLibrary = cudnn?.Name ?? $"{OwnConvolutions.Name}; cuDNN is not used: {absence}";
         }
     }
 
@@ -240,6 +272,7 @@ internal sealed unsafe class CudaDriver : ICudaDriver
         MakeCurrent();
         CudaDriverApi.cuStreamSynchronize(stream);
         staging.Dispose();
+        cudnn?.Dispose();
         CublasApi.cublasDestroy(cublas);
         foreach (var module in modules.Values) CudaDriverApi.cuModuleUnload(module);
         CudaDriverApi.cuStreamDestroy(stream);

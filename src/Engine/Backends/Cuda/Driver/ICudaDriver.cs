@@ -39,6 +39,15 @@ internal unsafe interface ICudaDriver : IDisposable
     /// <summary>One cuBLAS GEMM (strided batched when <see cref="GemmCall.Batch"/> exceeds 1) with cuBLAS's column-major contract.</summary>
     void Gemm(in GemmCall call);
 
+    /// <summary>
+    /// cuDNN's convolutions on the device's stream, or null when the backend runs its own convolution kernels (the
+    /// emulator, no usable cuDNN 9, or <c>ENGINE_CUDNN=0</c>; <see cref="ConvolutionLibrary"/> says which).
+    /// </summary>
+    CudnnConvolutions? Cudnn { get; }
+
+    /// <summary>What computes convolutions: "cuDNN 9.x.y", or the own kernels and why cuDNN is not used.</summary>
+    string ConvolutionLibrary { get; }
+
     /// <summary>Whether F32 GEMMs may use TF32 tensor cores (cuBLAS math mode); the emulator ignores it.</summary>
     bool AllowTf32 { get; set; }
 

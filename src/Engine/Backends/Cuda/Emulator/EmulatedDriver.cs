@@ -35,6 +35,10 @@ internal sealed unsafe class EmulatedDriver : ICudaDriver
 
     public bool AllowTf32 { get; set; }
 
+    public CudnnConvolutions? Cudnn => null;
+
+    public string ConvolutionLibrary => $"{OwnConvolutions.Name}; the emulated device has no cuDNN";
+
     public bool TryAllocate(long bytes, out ulong pointer)
     {
         ulong allocated;

@@ -6,7 +6,7 @@ namespace Engine.Backends.Cuda.Native;
 /// <summary>
 /// The one place where native status codes become exceptions: every call into the driver, NVRTC, cuBLAS or the
 /// emulator goes through one of these checks, which name the call and the error (as the library itself names
-/// it when it is loaded: cuGetErrorName, nvrtcGetErrorString, cublasGetStatusName).
+/// it when it is loaded: cuGetErrorName, nvrtcGetErrorString, cublasGetStatusName, cudnnGetErrorString).
 /// </summary>
 internal static class CudaStatus
 {
@@ -23,6 +23,11 @@ internal static class CudaStatus
     public static void Check(this CublasStatus status, string call, string? detail = null)
     {
         if (status != CublasStatus.Success) throw new CudaException(call, NameOf(status), (int)status, detail);
+    }
+
+    public static void Check(this CudnnStatus status, string call, string? detail = null)
+    {
+        if (status != CudnnStatus.Success) throw new CudaException(call, NameOf(status), (int)status, detail);
     }
 
     public static unsafe string NameOf(CuResult status)
@@ -54,6 +59,16 @@ internal static class CudaStatus
             if (name != null) return Marshal.PtrToStringUTF8((IntPtr)name) ?? status.ToString();
         }
         return Enum.IsDefined(status) ? "CUBLAS_STATUS_" + ScreamingSnake(status.ToString()) : $"cublasStatus_t {(int)status}";
+    }
+
+    public static unsafe string NameOf(CudnnStatus status)
+    {
+        if (NativeLibraries.IsLoaded(NativeLibraries.Cudnn))
+        {
+            byte* name = CudnnApi.cudnnGetErrorString(status);
+            if (name != null) return Marshal.PtrToStringUTF8((IntPtr)name) ?? status.ToString();
+        }
+        return Enum.IsDefined(status) ? "CUDNN_STATUS_" + ScreamingSnake(status.ToString()) : $"cudnnStatus_t {(int)status}";
     }
 
     /// <summary>OutOfMemory becomes OUT_OF_MEMORY, the way CUDA spells its constants.</summary>

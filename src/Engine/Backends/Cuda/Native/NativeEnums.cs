@@ -59,6 +59,19 @@ internal enum CublasStatus
     LicenseError = 16,
 }
 
+/// <summary>cudnnStatus_t: cuDNN 9's status codes (cudnn_graph.h); categories are multiples of 1000.</summary>
+internal enum CudnnStatus
+{
+    Success = 0,
+    NotInitialized = 1001,
+    SublibraryVersionMismatch = 1002,
+    SublibraryLoadingFailed = 1008,
+    BadParam = 2000,
+    NotSupported = 3000,
+    InternalError = 4000,
+    ExecutionFailed = 5000,
+}
+
 /// <summary>CUdevice_attribute values the backend reads.</summary>
 internal enum DeviceAttribute
 {

@@ -6,7 +6,7 @@ namespace Engine.Backends.Cuda.Native;
 /// <summary>
 /// Finds the native libraries of the CUDA backend. The bindings name a library by a short logical name; the
 /// resolver tries each known versioned file name of the CUDA libraries (<see cref="Driver"/>, <see cref="Nvrtc"/>,
-/// <see cref="Cublas"/>), first in the folders listed in <c>ENGINE_CUDA_LIBRARY_PATH</c>, then on the system's
+/// <see cref="Cublas"/>, <see cref="Cudnn"/>), first in the folders listed in <c>ENGINE_CUDA_LIBRARY_PATH</c>, then on the system's
 /// library search path. The emulator library (<see cref="Emulator"/>) is the file named by
 /// <c>ENGINE_CUDA_EMULATOR_LIBRARY</c>, or the one the build copies next to the application.
 /// </summary>
@@ -15,6 +15,7 @@ internal static class NativeLibraries
     public const string Driver = "engine-cuda-driver";
     public const string Nvrtc = "engine-nvrtc";
     public const string Cublas = "engine-cublas";
+    public const string Cudnn = "engine-cudnn";
     public const string Emulator = "engine-cuda-emulator";
 
     /// <summary>Folders (separated like <c>PATH</c>) searched before the system's library path.</summary>
@@ -34,6 +35,8 @@ internal static class NativeLibraries
         [Cublas] = OperatingSystem.IsWindows()
             ? ["cublas64_13.dll", "cublas64_12.dll", "cublas64_11.dll"]
             : ["libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so"],
+        // cuDNN 9's libcudnn.so.9 is a shim that loads libcudnn_cnn.so.9 and the other parts from the same folder.
+        [Cudnn] = OperatingSystem.IsWindows() ? ["cudnn64_9.dll"] : ["libcudnn.so.9"],
     };
 
     private static readonly Lock Gate = new();
