@@ -74,7 +74,7 @@ internal static unsafe class FastExp
             int end = Math.Min(n & ~7, i + 256);
             for (; i < end; i += 8)
             {
-                var e = Vector(Vector256.Load(x + i) - s);
+                var e = NonPositive(Vector256.Load(x + i) - s);
                 if (store) e.Store(y + i);
                 block += e;
             }
@@ -84,17 +84,28 @@ internal static unsafe class FastExp
         double sum = Vector256.Sum(total);
         for (; i < n; i++)
         {
-            float e = Of(x[i] - shift);
+            float e = NonPositive(Vector256.Create(x[i] - shift)).GetElement(0);
             if (store) y[i] = e;
             sum += e;
         }
         return sum;
     }
 
+    /// <summary>exp for arguments at most 0 (x - max, x - logsumexp): no overflow to handle, one scaling.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Vector(Vector256<float> x)
+    private static Vector256<float> NonPositive(Vector256<float> x)
     {
-        var v = Vector256.Min(Vector256.Max(x, Vector256.Create(Lowest)), Vector256.Create(Highest));
+        var v = Vector256.Max(x, Vector256.Create(Lowest));
+        var (e, n) = Reduced(v);
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        var result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256<float>.Zero, e * scale);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+    }
+
+    /// <summary>exp(v) = e * 2^n with n = round(v / ln 2) and e = exp(v - n ln 2) from the polynomial.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> E, Vector256<float> N) Reduced(Vector256<float> v)
+    {
         var n = Vector256.Floor(Vector256.FusedMultiplyAdd(v, Vector256.Create(Log2E), Vector256.Create(0.5f)));
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), v);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
@@ -103,7 +114,14 @@ internal static unsafe class FastExp
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P3));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P4));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
-        var e = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
+        return (Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One, n);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Vector(Vector256<float> x)
+    {
+        var v = Vector256.Min(Vector256.Max(x, Vector256.Create(Lowest)), Vector256.Create(Highest));
+        var (e, n) = Reduced(v);
         // 2^n as 2^k * 2^(n-k) with k = n/2, so n up to 128 (x up to ln of the largest float) stays finite.
         var exponent = Vector256.ConvertToInt32(n);
         var half = Vector256.ShiftRightArithmetic(exponent, 1);
