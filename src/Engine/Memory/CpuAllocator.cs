@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Engine.Backends;
 
 namespace Engine.Memory;
 
@@ -8,10 +7,10 @@ namespace Engine.Memory;
 /// that allocates the same shapes each step stops calling the system after the first step. Sizes up to 1 MiB
 /// round up to 64 bytes; larger ones to one eighth of their power of two (at least a 4 KiB page), so varied
 /// shapes share blocks and the untouched tail of a rounded block costs no physical memory. The cache holds at
-/// most <see cref="CacheLimit"/> bytes of free blocks: beyond it, the blocks of the size class least recently
+/// most <see cref="AllocatorCounters.CacheLimit"/> bytes of free blocks: beyond it, the blocks of the size class least recently
 /// used go back to the system first.
 /// </summary>
-internal sealed unsafe class CpuAllocator : IMemoryStats
+internal sealed unsafe class CpuAllocator() : AllocatorCounters(DefaultCacheLimit)
 {
     private const int Alignment = 64;
     private const long SmallLimit = 1 << 20;
@@ -21,33 +20,9 @@ internal sealed unsafe class CpuAllocator : IMemoryStats
     public const long DefaultCacheLimit = 512L << 20;
 
     private readonly Dictionary<long, SizeClass> classes = [];
-    private readonly Lock gate = new();
-    private long bytesInUse, peakBytesInUse, bytesReserved, allocationCount, nativeAllocationCount;
-    private long cachedBytes, cacheLimit = DefaultCacheLimit, clock, finalizedCount, bytesFreedByFinalizer;
+    private long cachedBytes, clock;
 
     public static CpuAllocator Shared { get; } = new();
-
-    public long BytesInUse => Read(ref bytesInUse);
-    public long PeakBytesInUse => Read(ref peakBytesInUse);
-    public long BytesReserved => Read(ref bytesReserved);
-    public long AllocationCount => Read(ref allocationCount);
-    public long NativeAllocationCount => Read(ref nativeAllocationCount);
-    public long FinalizedCount => Read(ref finalizedCount);
-    public long BytesFreedByFinalizer => Read(ref bytesFreedByFinalizer);
-
-    public long CacheLimit
-    {
-        get => Read(ref cacheLimit);
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            lock (gate)
-            {
-                cacheLimit = value;
-                TrimToLimit();
-            }
-        }
-    }
 
     /// <summary>Block size actually reserved for a request of <paramref name="bytes"/>.</summary>
     public static long BlockSize(long bytes)
@@ -61,29 +36,26 @@ internal sealed unsafe class CpuAllocator : IMemoryStats
     public IntPtr Allocate(long bytes)
     {
         long size = BlockSize(bytes);
-        lock (gate)
+        lock (Gate)
         {
-            allocationCount++;
-            bytesInUse += size;
-            peakBytesInUse = Math.Max(peakBytesInUse, bytesInUse);
+            CountAllocation(size);
             if (classes.TryGetValue(size, out var sizeClass) && sizeClass.Count > 0)
             {
                 cachedBytes -= size;
                 sizeClass.LastUse = ++clock;
                 return sizeClass.PopNewest();
             }
-            nativeAllocationCount++;
-            bytesReserved += size;
+            CountReserved(size);
         }
         bool huge = size >= HugePages.Threshold;
         var pointer = (IntPtr)NativeMemory.AlignedAlloc((nuint)size, huge ? HugePages.Alignment : Alignment);
         if (huge && pointer != IntPtr.Zero) HugePages.Advise(pointer, size);
         if (pointer == IntPtr.Zero)
         {
-            lock (gate)
+            lock (Gate)
             {
-                bytesInUse -= size;
-                bytesReserved -= size;
+                CountRelease(size);
+                CountReturned(size);
             }
             throw new OutOfMemoryException($"CpuAllocator: could not allocate {size} bytes of host memory ({BytesInUse} in use, {BytesReserved} reserved)");
         }
@@ -93,9 +65,9 @@ internal sealed unsafe class CpuAllocator : IMemoryStats
     public void Free(IntPtr pointer, long bytes)
     {
         long size = BlockSize(bytes);
-        lock (gate)
+        lock (Gate)
         {
-            bytesInUse -= size;
+            CountRelease(size);
             if (!classes.TryGetValue(size, out var sizeClass)) classes[size] = sizeClass = new SizeClass();
             sizeClass.Push(pointer);
             sizeClass.LastUse = ++clock;
@@ -108,23 +80,13 @@ internal sealed unsafe class CpuAllocator : IMemoryStats
     public void FreeAbandoned(IntPtr pointer, long bytes)
     {
         Free(pointer, bytes);
-        lock (gate)
-        {
-            finalizedCount++;
-            bytesFreedByFinalizer += BlockSize(bytes);
-        }
+        lock (Gate) CountFinalized(BlockSize(bytes));
     }
 
-    public void ResetPeak()
+    public override void EmptyCache()
     {
-        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
-        lock (gate) peakBytesInUse = bytesInUse;
-    }
-
-    public void EmptyCache()
-    {
-        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
-        lock (gate)
+        ReclaimAbandoned();
+        lock (Gate)
         {
             foreach (var (size, sizeClass) in classes)
                 while (sizeClass.Count > 0) Release(size, sizeClass.PopOldest());
@@ -132,9 +94,9 @@ internal sealed unsafe class CpuAllocator : IMemoryStats
     }
 
     /// <summary>Evicts the oldest blocks of the least recently used size classes until the cache fits its limit.</summary>
-    private void TrimToLimit()
+    protected override void TrimToLimit()
     {
-        while (cachedBytes > cacheLimit)
+        while (cachedBytes > Limit)
         {
             long victimSize = 0;
             SizeClass? victim = null;
@@ -149,14 +111,8 @@ internal sealed unsafe class CpuAllocator : IMemoryStats
     private void Release(long size, IntPtr pointer)
     {
         NativeMemory.AlignedFree((void*)pointer);
-        bytesReserved -= size;
+        CountReturned(size);
         cachedBytes -= size;
-    }
-
-    private static long Read(ref long counter)
-    {
-        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
-        return Interlocked.Read(ref counter);
     }
 
     /// <summary>Free blocks of one size: reused newest first (warm in cache), evicted oldest first.</summary>

@@ -10,11 +10,11 @@ namespace Engine.Backends.Cuda;
 /// smallest that fits and splits off the rest, and a freed block merges with free neighbours of its segment.
 /// All work on the device is queued on its one stream, so a block freed while kernels that use it are still
 /// queued can be handed out at once: whatever its next owner queues runs after them. Freeing calls no driver
-/// function unless a <see cref="CacheLimit"/> is set; native memory goes back in <see cref="EmptyCache"/>, when
+/// function unless a <see cref="AllocatorCounters.CacheLimit"/> is set; native memory goes back in <see cref="EmptyCache"/>, when
 /// the device is full (after which the allocation is retried once), and beyond the cache limit. Storages whose
 /// finalizers ran are reclaimed at the next allocation or counter read, on a user thread, and counted.
 /// </summary>
-internal sealed class CachingAllocator : IMemoryStats
+internal sealed class CachingAllocator : AllocatorCounters
 {
     public const long Granule = 512;
     public const long SmallLimit = 1 << 20;
@@ -25,56 +25,33 @@ internal sealed class CachingAllocator : IMemoryStats
     private readonly bool poison;
     private readonly SortedSet<Block> smallFree = new(BySize.Instance), largeFree = new(BySize.Instance);
     private readonly Dictionary<ulong, Block> allocated = [];
-    private readonly Lock gate = new();
-    private long bytesInUse, peakBytesInUse, bytesReserved, allocationCount, nativeAllocationCount;
-    private long finalizedCount, bytesFreedByFinalizer, cacheLimit = long.MaxValue;
 
     /// <param name="driver">The device's memory.</param>
     /// <param name="device">The device, for messages.</param>
     /// <param name="poison">Fill every block handed out with 0xFF bytes (NaN, -1), so reads of unwritten memory show.</param>
-    public CachingAllocator(ICudaDriver driver, Device device, bool poison)
+    public CachingAllocator(ICudaDriver driver, Device device, bool poison) : base(cacheLimit: long.MaxValue)
     {
         this.driver = driver;
         this.device = device;
         this.poison = poison;
     }
 
-    public long BytesInUse => Read(ref bytesInUse);
-    public long PeakBytesInUse => Read(ref peakBytesInUse);
-    public long BytesReserved => Read(ref bytesReserved);
-    public long AllocationCount => Read(ref allocationCount);
-    public long NativeAllocationCount => Read(ref nativeAllocationCount);
-    public long FinalizedCount => Read(ref finalizedCount);
-    public long BytesFreedByFinalizer => Read(ref bytesFreedByFinalizer);
-
     /// <summary>
-    /// Most bytes kept in wholly free segments; beyond it, freeing returns free segments to the device, which waits
-    /// for the device's queued work. Unlimited by default, as device memory serves nothing else (PyTorch's choice).
+    /// True once a <see cref="AllocatorCounters.CacheLimit"/> is set: then wholly free segments beyond it go back to the
+    /// device, which waits for its queued work. Unlimited by default, as device memory serves nothing else (PyTorch's choice).
     /// </summary>
-    public long CacheLimit
-    {
-        get => Read(ref cacheLimit);
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            lock (gate)
-            {
-                cacheLimit = value;
-                TrimToLimit();
-            }
-        }
-    }
+    private bool Limited => Limit != long.MaxValue;
 
     /// <summary>Size of the block that serves a request of <paramref name="bytes"/>.</summary>
     public static long BlockSize(long bytes) => Math.Max(Granule, (bytes + Granule - 1) / Granule * Granule);
 
     public ulong Allocate(long bytes)
     {
-        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
+        ReclaimAbandoned();
         long size = BlockSize(bytes);
         bool small = size <= SmallLimit;
         Block block;
-        lock (gate)
+        lock (Gate)
         {
             var pool = small ? smallFree : largeFree;
             block = BestFit(pool, size) ?? NewSegment(bytes, size, small);
@@ -82,9 +59,7 @@ internal sealed class CachingAllocator : IMemoryStats
             if (block.Size - size >= (small ? Granule : SmallLimit + 1)) pool.Add(block.Split(size));
             block.Free = false;
             allocated.Add(block.Address, block);
-            allocationCount++;
-            bytesInUse += block.Size;
-            peakBytesInUse = Math.Max(peakBytesInUse, bytesInUse);
+            CountAllocation(block.Size);
         }
         if (poison) driver.SetBytes(block.Address, 0xFF, block.Size);
         return block.Address;
@@ -92,11 +67,11 @@ internal sealed class CachingAllocator : IMemoryStats
 
     public void Free(ulong address)
     {
-        lock (gate)
+        lock (Gate)
         {
             if (!allocated.Remove(address, out var block))
                 throw new InvalidOperationException($"{device}: freed 0x{address:x}, which the caching allocator did not hand out or was already freed");
-            bytesInUse -= block.Size;
+            CountRelease(block.Size);
             var pool = block.Small ? smallFree : largeFree;
             block.Free = true;
             if (block.Previous is { Free: true } previous)
@@ -118,26 +93,16 @@ internal sealed class CachingAllocator : IMemoryStats
     public void FreeAbandoned(ulong address)
     {
         long size;
-        lock (gate) size = allocated.TryGetValue(address, out var block) ? block.Size : 0;
+        lock (Gate) size = allocated.TryGetValue(address, out var block) ? block.Size : 0;
         Free(address);
-        lock (gate)
-        {
-            finalizedCount++;
-            bytesFreedByFinalizer += size;
-        }
-    }
-
-    public void ResetPeak()
-    {
-        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
-        lock (gate) peakBytesInUse = bytesInUse;
+        lock (Gate) CountFinalized(size);
     }
 
     /// <summary>Waits for the device, then returns every wholly free segment to it.</summary>
-    public void EmptyCache()
+    public override void EmptyCache()
     {
-        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
-        lock (gate) ReleaseFreeSegments(long.MaxValue);
+        ReclaimAbandoned();
+        lock (Gate) ReleaseFreeSegments(long.MaxValue);
     }
 
     private static Block? BestFit(SortedSet<Block> pool, long size)
@@ -156,12 +121,11 @@ internal sealed class CachingAllocator : IMemoryStats
             ReleaseFreeSegments(long.MaxValue);
             if (!driver.TryAllocate(segment, out address))
                 throw new CudaOutOfMemoryException(
-                    $"{device}: out of memory allocating {Format(requested)} ({Format(segment)} as a new segment); {Format(bytesInUse)} in use by tensors, " +
-                    $"{Format(bytesReserved)} reserved by the caching allocator after returning its free segments to the device, " +
+                    $"{device}: out of memory allocating {Format(requested)} ({Format(segment)} as a new segment); {Format(Current.InUse)} in use by tensors, " +
+                    $"{Format(Current.Reserved)} reserved by the caching allocator after returning its free segments to the device, " +
                     $"device capacity {Format(driver.Properties.TotalMemory)}");
         }
-        nativeAllocationCount++;
-        bytesReserved += segment;
+        CountReserved(segment);
         var block = new Block(address, segment, small) { Free = true };
         (small ? smallFree : largeFree).Add(block);
         return block;
@@ -171,10 +135,10 @@ internal sealed class CachingAllocator : IMemoryStats
     private long CachedSegmentBytes() =>
         smallFree.Concat(largeFree).Where(b => b.Previous is null && b.Next is null).Sum(b => b.Size);
 
-    private void TrimToLimit()
+    protected override void TrimToLimit()
     {
-        if (cacheLimit == long.MaxValue) return;
-        long excess = CachedSegmentBytes() - cacheLimit;
+        if (!Limited) return;
+        long excess = CachedSegmentBytes() - Limit;
         if (excess > 0) ReleaseFreeSegments(excess);
     }
 
@@ -188,16 +152,11 @@ internal sealed class CachingAllocator : IMemoryStats
             if (bytes <= 0) return;
             (block.Small ? smallFree : largeFree).Remove(block);
             driver.Free(block.Address);
-            bytesReserved -= block.Size;
+            CountReturned(block.Size);
             bytes -= block.Size;
         }
     }
 
-    private static long Read(ref long counter)
-    {
-        if (Storage.HasAbandoned) Storage.ReclaimAbandoned();
-        return Interlocked.Read(ref counter);
-    }
 
     private static string Format(long bytes) => bytes switch
     {
