@@ -62,7 +62,9 @@ internal static unsafe class WorkerPool
             failure = null;
             Volatile.Write(ref current, (nint)(&header));
             Volatile.Write(ref published, header.Sequence);
-            if (Volatile.Read(ref sleepers) > 0) Wake.Release(Math.Min(Volatile.Read(ref sleepers), parts - 1));
+            // One read: a sleeper can leave between two, and releasing zero throws.
+            int waiting = Volatile.Read(ref sleepers);
+            if (waiting > 0) Wake.Release(Math.Min(waiting, parts - 1));
             Work(&header);
             var spin = new SpinWait();
             while (Volatile.Read(ref header.Remaining) > 0) spin.SpinOnce(sleep1Threshold: -1);
