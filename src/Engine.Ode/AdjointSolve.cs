@@ -9,8 +9,8 @@ namespace Engine.Ode;
 /// when the evaluation returns, so memory does not grow with the steps. At each output time z restarts from the
 /// forward's output and a gains that output's gradient (as torchdiffeq does).
 /// </summary>
-internal sealed class AdjointSolve(Func<Tensor, OdeState, OdeState> f, OdeOptions options, double[] grid, bool checkParameters)
-    : SolveFunction(f, options, grid, checkParameters)
+internal sealed class AdjointSolve(Func<Tensor, OdeState, OdeState> f, OdeOptions options, double[] grid, Tensor[] parameters)
+    : SolveFunction(f, options, grid, parameters)
 {
     public override string Name => "Ode.Solve (Adjoint)";
 

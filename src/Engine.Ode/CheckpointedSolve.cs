@@ -10,8 +10,8 @@ namespace Engine.Ode;
 /// method computes it, holding one state per step and one step's activations. When the backward pass is itself
 /// recorded (second derivatives) the re-run and the steps' back-propagation are recorded on the outer tapes.
 /// </summary>
-internal sealed class CheckpointedSolve(Func<Tensor, OdeState, OdeState> f, OdeOptions options, double[] grid, bool checkParameters)
-    : SolveFunction(f, options, grid, checkParameters)
+internal sealed class CheckpointedSolve(Func<Tensor, OdeState, OdeState> f, OdeOptions options, double[] grid, Tensor[] parameters)
+    : SolveFunction(f, options, grid, parameters)
 {
     private StepPlan? plan;
 

@@ -11,8 +11,8 @@ namespace Engine.Ode;
 /// </code>
 /// f is any tensor code (closing over parameters); t reaches it as a 0-dimensional tensor of the state's
 /// dtype, valid during the call. Times may increase or decrease (integration backwards in time). Under an active
-/// <see cref="Tape"/> the solve is differentiated as <see cref="OdeOptions.Gradient"/> says, for z0, the times and the
-/// parameters f uses (for the Adjoint and Checkpointed methods, those listed in <see cref="OdeOptions.Parameters"/>).
+/// <see cref="Tape"/> the solve is differentiated as <see cref="OdeOptions.Gradient"/> says, for z0, the times and every
+/// tensor f uses that the tape tracks (see <see cref="OdeOptions.Parameters"/>).
 /// </summary>
 public static class Ode
 {
@@ -38,12 +38,43 @@ public static class Ode
             throw new ArgumentException($"Ode.Solve: z0 contains NaN or infinite values (at t = {Describe.Number(grid[0])})");
 
         CheckParameters(z0, options);
-        return options.Gradient switch
+        if (options.Gradient == OdeGradient.Direct) return SolveDirect(f, z0, times, grid, options);
+
+        var captured = FindUnlistedParameters(f, z0, grid[0], options);
+        try
         {
-            OdeGradient.Direct => SolveDirect(f, z0, times, grid, options),
-            OdeGradient.Adjoint => SolveAsNode(new AdjointSolve(f, options, grid, MustFindParameters(options)), z0, times),
-            _ => SolveAsNode(new CheckpointedSolve(f, options, grid, MustFindParameters(options)), z0, times),
-        };
+            if (options.Parameters.Count > 0 && captured.Length > 0)
+                throw new ArgumentException(
+                    $"Ode.Solve: f uses {string.Join(", ", captured.Select(Describe.Tensor))}, which need gradients but are not in " +
+                    $"OdeOptions.Parameters ({options.Parameters.Count} listed); with the {options.Gradient} method they would get none. " +
+                    "List them too, or leave Parameters empty and the solve finds what f uses");
+            Tensor[] parameters = options.Parameters.Count > 0 ? [.. options.Parameters] : captured;
+            SolveFunction function = options.Gradient == OdeGradient.Adjoint
+                ? new AdjointSolve(f, options, grid, parameters)
+                : new CheckpointedSolve(f, options, grid, parameters);
+            var states = function.Solve(z0, times);
+            return new OdeSolution<OdeState>(states, function.Stats);
+        }
+        finally
+        {
+            foreach (var handle in captured) handle.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The tensors f reads that the recording tapes track and that are not listed in <see cref="OdeOptions.Parameters"/>,
+    /// found by evaluating f once at (t_0, z0) on a probe tape (<see cref="Grad.CapturedTensors"/>): with the Adjoint and
+    /// Checkpointed methods the solve is one node whose inputs must include every one of them.
+    /// </summary>
+    private static Tensor[] FindUnlistedParameters(Func<Tensor, OdeState, OdeState> f, OdeState z0, double t0, OdeOptions options)
+    {
+        if (!Tape.IsRecording) return [];
+        return Grad.CapturedTensors(() =>
+        {
+            using var scope = TensorScope.Begin();
+            using var t = Tensor.Scalar(t0, z0[0].DType, z0[0].Device);
+            f(t, new OdeState(z0.Select(c => c.Detach()).ToArray()));
+        }, options.Parameters);
     }
 
     /// <summary>The solver's steps recorded like any ops; identity nodes around them give the times their gradients when they need them.</summary>
@@ -68,15 +99,6 @@ public static class Ode
         foreach (var component in stacked) scope.Keep(component);
         return new OdeSolution<OdeState>(new OdeState(stacked), stats);
     }
-
-    private static OdeSolution<OdeState> SolveAsNode(SolveFunction function, OdeState z0, Tensor times)
-    {
-        var states = function.Solve(z0, times);
-        return new OdeSolution<OdeState>(states, function.Stats);
-    }
-
-    /// <summary>Whether the node must check that f uses no unlisted tensor that requires gradients: when nothing is listed and a tape is recording.</summary>
-    private static bool MustFindParameters(OdeOptions options) => options.Parameters.Count == 0 && Tape.IsRecording;
 
     private static void CheckParameters(OdeState z0, OdeOptions options)
     {

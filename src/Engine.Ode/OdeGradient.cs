@@ -3,7 +3,7 @@ namespace Engine.Ode;
 /// <summary>
 /// How <see cref="Ode.Solve(Func{Tensor, OdeState, OdeState}, OdeState, Tensor, OdeOptions?)"/> is differentiated.
 /// Every method gives gradients for z0, for the times, and for the parameters f uses (the Adjoint and
-/// Checkpointed methods need those listed in <see cref="OdeOptions.Parameters"/>). Adaptive step-size decisions are
+/// Checkpointed methods find them by a probe evaluation of f, see <see cref="OdeOptions.Parameters"/>). Adaptive step-size decisions are
 /// never differentiated, as in torchdiffeq. Gradients with respect to the times are, for every method, those of the
 /// exact flow at the computed states: dL/dt_i = &lt;dL/dz_i, f(t_i, z_i)&gt; for i &gt;= 1 and
 /// dL/dt_0 = -&lt;a_0, f(t_0, z0)&gt;, where a_0 is the gradient reaching z0 through the solve.

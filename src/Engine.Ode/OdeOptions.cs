@@ -45,12 +45,13 @@ public sealed record OdeOptions
     /// <summary>
     /// The tensors f closes over that need gradients (torchdiffeq's <c>adjoint_params</c>), for the
     /// <see cref="OdeGradient.Adjoint"/> and <see cref="OdeGradient.Checkpointed"/> methods, whose solve is one node
-    /// on the tape: only these (and z0 and the times) are its inputs, so only they get gradients. List every
-    /// parameter f uses; they may be leaves or results of recorded ops (their gradients then flow on). When the
-    /// list is empty, a tape is recording and f uses a leaf with <see cref="Tensor.RequiresGrad"/> set, the solve
-    /// throws rather than drop that gradient; an incomplete list, or an unlisted tensor that is only tracked because
-    /// a tape recorded the op that made it, cannot be detected. The Direct method finds what f uses on the tape and
-    /// ignores this list.
+    /// on the tape with z0, the times and these as inputs. Usually left empty: while a tape records, the solve
+    /// evaluates f once at (t_0, z0) on a probe tape and takes every tensor f reads that the tape tracks (leaves
+    /// with <see cref="Tensor.RequiresGrad"/>, watched tensors, results of recorded ops such as a weight computed
+    /// from a raw parameter) as a parameter (<see cref="Autodiff.Grad.CapturedTensors"/>). When the list is given it is
+    /// used as it is, and a tracked tensor f reads that is missing from it is an error. Tensors f reaches only on
+    /// some branches not taken at (t_0, z0) are found only when listed. The Direct method records f's ops like any
+    /// others and ignores this list.
     /// </summary>
     public IReadOnlyList<Tensor> Parameters { get; init; } = [];
 

@@ -4,7 +4,7 @@ namespace Engine.Ode;
 
 /// <summary>
 /// A solve recorded as one node on the tape, for the Adjoint and Checkpointed methods. Its inputs are the
-/// components of z0, the times and <see cref="OdeOptions.Parameters"/>; its outputs are the states stacked per
+/// components of z0, the times and the parameters f uses; its outputs are the states stacked per
 /// component, as <see cref="Ode"/>.Solve returns them. The forward solves with recording off; the backward pass
 /// splits the outputs' gradients by output time, lets the method compute the gradient a_0 reaching z0 through the
 /// solve and the parameters' gradients, and adds the output z(t_0) = z0's own gradient and the times' gradients.
@@ -12,16 +12,16 @@ namespace Engine.Ode;
 /// </summary>
 internal abstract class SolveFunction : Function
 {
-    private readonly bool checkParameters;
+    private readonly Tensor[] parameters;
     private OdeStats? stats;
     private DType timesDType;
 
-    protected SolveFunction(Func<Tensor, OdeState, OdeState> f, OdeOptions options, double[] grid, bool checkParameters)
+    protected SolveFunction(Func<Tensor, OdeState, OdeState> f, OdeOptions options, double[] grid, Tensor[] parameters)
     {
         F = f;
         Options = options;
         Grid = grid;
-        this.checkParameters = checkParameters;
+        this.parameters = parameters;
     }
 
     protected Func<Tensor, OdeState, OdeState> F { get; }
@@ -41,14 +41,13 @@ internal abstract class SolveFunction : Function
     public OdeState Solve(OdeState z0, Tensor times)
     {
         Components = z0.Count;
-        return new OdeState(Apply([.. z0, times, .. Options.Parameters]));
+        return new OdeState(Apply([.. z0, times, .. parameters]));
     }
 
     protected sealed override Tensor[] Forward(FunctionContext context, IReadOnlyList<Tensor> inputs)
     {
         var z0 = new OdeState(inputs.Take(Components).ToArray());
         timesDType = inputs[Components].DType;
-        if (checkParameters) ThrowIfFieldUsesUnlistedParameters(z0);
         using var scope = TensorScope.Begin();
         var dynamics = new Dynamics(F, z0);
         var result = Integrator.Run(dynamics, z0, Grid, Options, Span);
@@ -76,7 +75,7 @@ internal abstract class SolveFunction : Function
         int m = Components, timesIndex = m;
         bool needTimes = context.NeedsInputGrad(timesIndex);
         if (needTimes) TimeGradients.ThrowIfRecorded(Name);
-        var needParameter = Enumerable.Range(0, Options.Parameters.Count).Select(p => context.NeedsInputGrad(m + 1 + p)).ToArray();
+        var needParameter = Enumerable.Range(0, parameters.Length).Select(p => context.NeedsInputGrad(m + 1 + p)).ToArray();
         var shapes = gradOutputs.Select(g => g.Shape[1..]).ToArray();
         OdeState Cotangent(int i) => new(gradOutputs.Select((g, j) => g.Narrow(0, i, 1).Reshape(shapes[j])).ToArray());
 
@@ -95,23 +94,5 @@ internal abstract class SolveFunction : Function
         }
         parameterGradients.CopyTo(grads, m + 1);
         return grads;
-    }
-
-    /// <summary>
-    /// With no parameters listed, runs f once on a tape of its own with z0 detached: any op it records read a tensor
-    /// that requires gradients, whose gradient this node could not deliver.
-    /// </summary>
-    private void ThrowIfFieldUsesUnlistedParameters(OdeState z0)
-    {
-        using var scope = TensorScope.Begin();
-        using var mode = Tape.EnableGrad();
-        using var probe = Tape.Record();
-        using var t = Tensor.Scalar(Grid[0], z0[0].DType, z0[0].Device);
-        F(t, new OdeState(z0.Select(c => c.Detach()).ToArray()));
-        if (probe.NodeCount > 0)
-            throw new InvalidOperationException(
-                $"{Name}: f uses tensors that require gradients, but OdeOptions.Parameters is empty. With this gradient method " +
-                "the solve is one node on the tape whose inputs are z0, the times and the listed parameters, so those tensors " +
-                "would get no gradient: list every tensor f closes over that needs one in OdeOptions.Parameters");
     }
 }

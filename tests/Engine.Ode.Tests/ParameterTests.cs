@@ -5,10 +5,10 @@ using Xunit;
 namespace Engine.Ode.Tests;
 
 /// <summary>
-/// The Adjoint and Checkpointed solves are one node whose inputs are z0, the times and OdeOptions.Parameters: a
-/// field that uses an unlisted tensor requiring gradients is refused rather than left without its gradient; listed
-/// parameters may be results of recorded ops (gradients flow on to their inputs) or unused (zero gradients); the
-/// list must name each tensor once and not z0.
+/// The Adjoint and Checkpointed solves are one node whose inputs are z0, the times and the parameters: the tracked
+/// tensors the field reads are found by a probe evaluation, leaves and results of recorded ops alike; a given
+/// OdeOptions.Parameters list is used as it is, must not miss a tensor the field reads, may name unused tensors
+/// (zero gradients) and must name each tensor once and not z0.
 /// </summary>
 public class ParameterTests
 {
@@ -18,20 +18,53 @@ public class ParameterTests
 
     [Theory]
     [MemberData(nameof(NodeMethods))]
-    public void AFieldUsingUnlistedTensorsThatRequireGradientsIsRefused(OdeGradient method)
+    public void TheTensorsTheFieldUsesAreFoundAndGetTheDirectMethodsGradients(OdeGradient method)
+    {
+        // w is a leaf; rate is computed from raw outside f, so only the outer tape knows it needs a gradient.
+        (double[] W, double[] Raw) Gradients(OdeGradient gradient)
+        {
+            using var scope = TensorScope.Begin();
+            var w = Tensor.From(new[] { 0.5, -0.25 });
+            var raw = Tensor.From(new[] { 0.3, -0.2 });
+            w.RequiresGrad = raw.RequiresGrad = true;
+            var z0 = Tensor.From(new[] { 1.0, 0.5 });
+            using var tape = Tape.Record();
+            var rate = (raw * 2).Tanh();
+            var options = new OdeOptions { Solver = Solvers.Dopri5, Rtol = 1e-10, Atol = 1e-10, Gradient = gradient };
+            var states = Ode.Solve((t, z) => z * rate + (z * w).Sin() + t, z0, Tensor.From(new[] { 0.0, 0.7, 1.3 }), options).States;
+            var grads = tape.Gradients(states.Square().Sum(), [w, raw]);
+            return (grads[0].ToArray<double>(), grads[1].ToArray<double>());
+        }
+        var expected = Gradients(OdeGradient.Direct);
+        var actual = Gradients(method);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.NotEqual(0, expected.W[i]);
+            Assert.NotEqual(0, expected.Raw[i]);
+            Assert.Equal(expected.W[i], actual.W[i], 1e-7);
+            Assert.Equal(expected.Raw[i], actual.Raw[i], 1e-7);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NodeMethods))]
+    public void AListThatMissesATensorTheFieldUsesIsRefused(OdeGradient method)
     {
         using var scope = TensorScope.Begin();
         var w = Tensor.Full([2], 0.5, DType.F64);
-        w.RequiresGrad = true;
+        var v = Tensor.Full([3, 1], 0.25, DType.F64);
+        w.RequiresGrad = v.RequiresGrad = true;
         var z0 = Tensor.From(new[] { 1.0, -1.0 });
-        Tensor Field(Tensor t, Tensor z) => z * w;
+        var times = Tensor.From(new[] { 0.0, 1.0 });
+        Tensor Field(Tensor t, Tensor z) => z * w + v.Sum();
         using (var tape = Tape.Record())
         {
-            Expect.Throws<InvalidOperationException>(() => Ode.Solve(Field, z0, Tensor.From(new[] { 0.0, 1.0 }), Rk4 with { Gradient = method }),
-                $"Ode.Solve ({method}): f uses tensors that require gradients, but OdeOptions.Parameters is empty", "list every tensor f closes over");
+            Expect.Throws<ArgumentException>(() => Ode.Solve(Field, z0, times, Rk4 with { Gradient = method, Parameters = [w] }),
+                "Ode.Solve: f uses [3, 1] F64", "not in OdeOptions.Parameters (1 listed)", $"{method} method");
+            Assert.Equal(0, tape.NodeCount);
         }
-        // Nothing recording: no gradient is lost, so nothing to refuse.
-        Ode.Solve(Field, z0, Tensor.From(new[] { 0.0, 1.0 }), Rk4 with { Gradient = method });
+        // Nothing recording: no gradient can be lost, so nothing to check.
+        Ode.Solve(Field, z0, times, Rk4 with { Gradient = method, Parameters = [w] });
     }
 
     [Theory]

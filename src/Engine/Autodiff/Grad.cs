@@ -21,4 +21,34 @@ public static class Grad
         var outputs = f(inputs);
         return (outputs, tape.Gradients(outputs, cotangents, inputs, createGraph, allowUnused));
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> once and returns the tensors it read that the tapes recording now track (leaves
+    /// that require gradients, watched tensors, results of recorded ops) and that it did not compute itself: the
+    /// parameters a closure uses, found the way PyTorch users list <c>module.parameters()</c>. The body records on a
+    /// probe tape in a frame of its own, so the tapes around it see none of its work. The returned handles share
+    /// storage and autograd identity with what the body read and belong to the current <see cref="TensorScope"/>
+    /// (dispose them when there is none). Tensors in <paramref name="known"/> (or sharing their autograd identity)
+    /// are left out. Empty when nothing records.
+    /// </summary>
+    public static Tensor[] CapturedTensors(Action body, IEnumerable<Tensor>? known = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (!Tape.IsRecording) return [];
+        var log = new CaptureLog(GradFrame.Current, known ?? []);
+        try
+        {
+            using var frame = GradFrame.PushIsolated(enabled: true);
+            using var probe = Tape.RecordCaptures(log);
+            body();
+        }
+        catch
+        {
+            foreach (var tensor in log.Tensors) tensor.Dispose();
+            throw;
+        }
+        // Logged while the body ran, possibly inside scopes of its own; they belong to the caller's.
+        foreach (var tensor in log.Tensors) TensorScope.Register(tensor);
+        return [.. log.Tensors];
+    }
 }

@@ -16,14 +16,30 @@ public sealed partial class Tape : IDisposable
     private readonly Lock gate = new();
     private readonly GradFrame frame;
     private readonly int ownerThread = Environment.CurrentManagedThreadId;
+    private readonly CaptureLog? captures;
     private volatile bool disposed;
 
-    private Tape(GradFrame frame) => this.frame = frame;
+    private Tape(GradFrame frame, CaptureLog? captures = null)
+    {
+        this.frame = frame;
+        this.captures = captures;
+    }
 
     /// <summary>Starts recording on this thread, in the current frame.</summary>
     public static Tape Record()
     {
         var tape = new Tape(GradFrame.Current);
+        tape.frame.Tapes.Add(tape);
+        return tape;
+    }
+
+    /// <summary>
+    /// Starts recording in the current frame on a tape that also tracks what the tapes of the log's enclosing frame
+    /// track, and logs in <paramref name="log"/> each such tensor that a recorded op reads without this tape having produced it.
+    /// </summary>
+    internal static Tape RecordCaptures(CaptureLog log)
+    {
+        var tape = new Tape(GradFrame.Current, log);
         tape.frame.Tapes.Add(tape);
         return tape;
     }
@@ -68,7 +84,17 @@ public sealed partial class Tape : IDisposable
     }
 
     private bool Tracks(GradIdentity? id) =>
-        id is not null && (id.RequiresGrad || id.Producer is { } producer && producer.IsOn(this) || watched.Count > 0 && watched.Contains(id));
+        id is not null && (id.RequiresGrad || ProducedHere(id) || watched.Count > 0 && watched.Contains(id)
+                           || captures is not null && TrackedIn(captures.Enclosing, id));
+
+    private bool ProducedHere(GradIdentity id) => id.Producer is { } producer && producer.IsOn(this);
+
+    private static bool TrackedIn(GradFrame frame, GradIdentity id)
+    {
+        foreach (var tape in frame.Tapes)
+            if (!tape.disposed && tape.Tracks(id)) return true;
+        return false;
+    }
 
     private bool TracksAny(ReadOnlySpan<Tensor> inputs)
     {
@@ -119,7 +145,19 @@ public sealed partial class Tape : IDisposable
         Span<bool> tracks = stackalloc bool[frame.Tapes.Count];
         for (int t = 0; t < tracks.Length; t++) tracks[t] = !frame.Tapes[t].disposed && frame.Tapes[t].TracksAny(inputs);
         for (int t = 0; t < tracks.Length; t++)
-            if (tracks[t]) frame.Tapes[t].Append(node);
+        {
+            if (!tracks[t]) continue;
+            var tape = frame.Tapes[t];
+            if (tape.captures is not null) tape.LogCaptures(inputs);
+            tape.Append(node);
+        }
+    }
+
+    private void LogCaptures(Tensor[] inputs)
+    {
+        foreach (var input in inputs)
+            if (input.Identity is { } id && Tracks(id) && !ProducedHere(id))
+                captures!.Add(input, id);
     }
 
     private void Append(Node node)
