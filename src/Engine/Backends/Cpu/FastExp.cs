@@ -95,9 +95,9 @@ internal static unsafe class FastExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> NonPositive(Vector256<float> x)
     {
-        var v = Vector256.Max(x, Vector256.Create(Lowest));
+        var v = Vector256.MaxNative(x, Vector256.Create(Lowest));
         var (e, n) = Reduced(v);
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
         var result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256<float>.Zero, e * scale);
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
@@ -120,10 +120,10 @@ internal static unsafe class FastExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Vector(Vector256<float> x)
     {
-        var v = Vector256.Min(Vector256.Max(x, Vector256.Create(Lowest)), Vector256.Create(Highest));
+        var v = Vector256.MinNative(Vector256.MaxNative(x, Vector256.Create(Lowest)), Vector256.Create(Highest));
         var (e, n) = Reduced(v);
         // 2^n as 2^k * 2^(n-k) with k = n/2, so n up to 128 (x up to ln of the largest float) stays finite.
-        var exponent = Vector256.ConvertToInt32(n);
+        var exponent = Vector256.ConvertToInt32Native(n);
         var half = Vector256.ShiftRightArithmetic(exponent, 1);
         var scale1 = Vector256.ShiftLeft(half + Vector256.Create(127), 23).AsSingle();
         var scale2 = Vector256.ShiftLeft(exponent - half + Vector256.Create(127), 23).AsSingle();

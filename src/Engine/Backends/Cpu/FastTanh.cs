@@ -27,7 +27,9 @@ internal static unsafe class FastTanh
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Vector(Vector256<float> x)
     {
-        var v = Vector256.Min(Vector256.Max(x, Vector256.Create(-Limit)), Vector256.Create(Limit));
+        // The native min and max (one instruction each) return their second operand when one is NaN, so NaN flows
+        // through the clamp and the rational function unchanged.
+        var v = Vector256.MinNative(Vector256.Create(Limit), Vector256.MaxNative(Vector256.Create(-Limit), x));
         var v2 = v * v;
         var p = Vector256.FusedMultiplyAdd(v2, Vector256.Create(A13), Vector256.Create(A11));
         p = Vector256.FusedMultiplyAdd(p, v2, Vector256.Create(A9));
@@ -38,7 +40,7 @@ internal static unsafe class FastTanh
         var q = Vector256.FusedMultiplyAdd(v2, Vector256.Create(B6), Vector256.Create(B4));
         q = Vector256.FusedMultiplyAdd(q, v2, Vector256.Create(B2));
         q = Vector256.FusedMultiplyAdd(q, v2, Vector256.Create(B0));
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), p * v / q, x);
+        return p * v / q;
     }
 
     /// <summary>The same approximation for one value, so strided and contiguous paths agree to the bit.</summary>
