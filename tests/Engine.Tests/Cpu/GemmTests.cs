@@ -26,6 +26,9 @@ public sealed unsafe class GemmTests
                 [40, 700, 150], [130, 150, 140], [300, 200, 500], [3, 1100, 2000],
                 // Small k or n with enough rows that SmallGemm splits them over the cores.
                 [8192, 64, 2], [8192, 2, 64],
+                // Two outputs: rows in fours plus a remainder, an inner sum with a tail, and one past a depth block; two
+                // inputs with blocks of four vectors and of one.
+                [1023, 2, 67], [6, 2, 1100], [33, 40, 2],
             ];
             var data = new TheoryData<int, int, int, int>();
             foreach (int[] s in shapes)
@@ -42,8 +45,8 @@ public sealed unsafe class GemmTests
         get
         {
             var data = new TheoryData<int, int, int, bool, bool, int, int>();
-            // The last five have one dimension below the register tile, as in a 2-64-2 MLP: SmallGemm's paths.
-            foreach (int[] s in new[] { new[] { 7, 13, 5 }, [17, 33, 65], [130, 150, 140], [1024, 64, 2], [1024, 2, 64], [2, 64, 1024], [64, 2, 1024], [20, 3, 300] })
+            // The last seven have one dimension below the register tile, as in a 2-64-2 MLP: SmallGemm's paths.
+            foreach (int[] s in new[] { new[] { 7, 13, 5 }, [17, 33, 65], [130, 150, 140], [1024, 64, 2], [1024, 2, 64], [2, 64, 1024], [64, 2, 1024], [20, 3, 300], [56, 2, 300], [2, 60, 300] })
                 foreach (bool transposeA in new[] { false, true })
                     foreach (bool transposeB in new[] { false, true })
                         foreach (int colStrideC in new[] { 1, 3 })

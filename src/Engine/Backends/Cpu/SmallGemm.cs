@@ -57,6 +57,13 @@ internal static unsafe class SmallGemm
 
     private static int Width<T>() where T : unmanaged, INumber<T> => Vector<T>.Count;
 
+    /// <summary>acc + x * y with one rounding (F32 and F64, the types the GEMM takes), as the packed GEMM's kernel computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> MultiplyAdd<T>(Vector<T> x, Vector<T> y, Vector<T> acc) where T : unmanaged, INumber<T> =>
+        typeof(T) == typeof(float)
+            ? Vector.FusedMultiplyAdd(x.As<T, float>(), y.As<T, float>(), acc.As<T, float>()).As<float, T>()
+            : Vector.FusedMultiplyAdd(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double, T>();
+
     /// <summary>Multiply-adds above which the row-wise paths split their rows over the cores (a 1024-row layer of a 2-64-2 MLP is 131K).</summary>
     private const long ParallelWork = 1L << 16;
 
@@ -100,6 +107,11 @@ internal static unsafe class SmallGemm
             for (int j = 0; j < n; j++) packed[p * padded + j] = b[p * rsB + j * csB];
         T* start = packed + k * padded;
         if (bias is not null) new ReadOnlySpan<T>(bias, n).CopyTo(new Span<T>(start, n));
+        if (k == 2 && n == padded)
+        {
+            RowUpdatesTwo(m, n, a, rsA, csA, packed, c, rsC);
+            return;
+        }
         T* row = stackalloc T[padded];
         Vector<T>* coefficients = stackalloc Vector<T>[Math.Max(1, k)];
         for (int i = 0; i < m; i++)
@@ -116,10 +128,10 @@ internal static unsafe class SmallGemm
                 {
                     T* bp = packed + p * padded + j;
                     var coefficient = coefficients[p];
-                    acc0 += Vector.Load(bp) * coefficient;
-                    acc1 += Vector.Load(bp + w) * coefficient;
-                    acc2 += Vector.Load(bp + 2 * w) * coefficient;
-                    acc3 += Vector.Load(bp + 3 * w) * coefficient;
+                    acc0 = MultiplyAdd(Vector.Load(bp), coefficient, acc0);
+                    acc1 = MultiplyAdd(Vector.Load(bp + w), coefficient, acc1);
+                    acc2 = MultiplyAdd(Vector.Load(bp + 2 * w), coefficient, acc2);
+                    acc3 = MultiplyAdd(Vector.Load(bp + 3 * w), coefficient, acc3);
                 }
                 acc0.Store(target + j);
                 acc1.Store(target + j + w);
@@ -129,10 +141,61 @@ internal static unsafe class SmallGemm
             for (; j < padded; j += w)
             {
                 var acc = Vector.Load(start + j);
-                for (int p = 0; p < k; p++) acc += Vector.Load(packed + p * padded + j) * coefficients[p];
+                for (int p = 0; p < k; p++) acc = MultiplyAdd(Vector.Load(packed + p * padded + j), coefficients[p], acc);
                 acc.Store(target + j);
             }
             if (target == row) new ReadOnlySpan<T>(row, n).CopyTo(new Span<T>(c + i * rsC, n));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RowUpdates"/> for k = 2 (a layer with two inputs) and whole vectors of columns, one block of columns at
+    /// a time: the block's two rows of B and its bias stay in registers while every row of C is written, so a row costs
+    /// two broadcasts and its multiply-adds, and nothing is loaded but A. The same operations in the same order as
+    /// <see cref="RowUpdates"/>, so the results agree bitwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowUpdatesTwo<T>(int m, int n, T* a, long rsA, long csA, T* packed, T* c, long rsC)
+        where T : unmanaged, INumber<T>
+    {
+        // Rows in blocks, so each output row is written whole while it is in cache rather than once per block of columns.
+        const int rowBlock = 32;
+        for (int i = 0; i < m; i += rowBlock)
+            RowUpdatesTwoBlock(Math.Min(rowBlock, m - i), n, a + i * rsA, rsA, csA, packed, c + i * rsC, rsC);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowUpdatesTwoBlock<T>(int m, int n, T* a, long rsA, long csA, T* packed, T* c, long rsC)
+        where T : unmanaged, INumber<T>
+    {
+        int w = Width<T>();
+        T* second = packed + n, start = packed + 2 * n;
+        int j = 0;
+        for (; j + 4 * w <= n; j += 4 * w)
+        {
+            Vector<T> b00 = Vector.Load(packed + j), b01 = Vector.Load(packed + j + w), b02 = Vector.Load(packed + j + 2 * w), b03 = Vector.Load(packed + j + 3 * w);
+            Vector<T> b10 = Vector.Load(second + j), b11 = Vector.Load(second + j + w), b12 = Vector.Load(second + j + 2 * w), b13 = Vector.Load(second + j + 3 * w);
+            Vector<T> s0 = Vector.Load(start + j), s1 = Vector.Load(start + j + w), s2 = Vector.Load(start + j + 2 * w), s3 = Vector.Load(start + j + 3 * w);
+            for (int i = 0; i < m; i++)
+            {
+                T* ai = a + i * rsA;
+                T* target = c + i * rsC + j;
+                var x0 = new Vector<T>(ai[0]);
+                var x1 = new Vector<T>(ai[csA]);
+                MultiplyAdd(b10, x1, MultiplyAdd(b00, x0, s0)).Store(target);
+                MultiplyAdd(b11, x1, MultiplyAdd(b01, x0, s1)).Store(target + w);
+                MultiplyAdd(b12, x1, MultiplyAdd(b02, x0, s2)).Store(target + 2 * w);
+                MultiplyAdd(b13, x1, MultiplyAdd(b03, x0, s3)).Store(target + 3 * w);
+            }
+        }
+        for (; j < n; j += w)
+        {
+            Vector<T> b0 = Vector.Load(packed + j), b1 = Vector.Load(second + j), s = Vector.Load(start + j);
+            for (int i = 0; i < m; i++)
+            {
+                T* ai = a + i * rsA;
+                MultiplyAdd(b1, new Vector<T>(ai[csA]), MultiplyAdd(b0, new Vector<T>(ai[0]), s)).Store(c + i * rsC + j);
+            }
         }
     }
 
@@ -162,7 +225,7 @@ internal static unsafe class SmallGemm
                 for (int p = p0; p < Math.Min(whole, p0 + DepthBlock * w); p += w)
                 {
                     var x = Vector.Load(ai + p);
-                    for (int j = 0; j < n; j++) partial[j] += x * Vector.Load(columns + j * k + p);
+                    for (int j = 0; j < n; j++) partial[j] = MultiplyAdd(x, Vector.Load(columns + j * k + p), partial[j]);
                 }
                 for (int j = 0; j < n; j++) acc[j] += partial[j];
             }
@@ -184,7 +247,10 @@ internal static unsafe class SmallGemm
         int w = Width<T>(), whole = k / w * w;
         T* second = columns + k;
         T bias0 = bias is null ? T.Zero : bias[0], bias1 = bias is null ? T.Zero : bias[1];
-        for (int i = 0; i < m; i++)
+        int i = 0;
+        if (whole <= DepthBlock * w)
+            for (; i + 4 <= m; i += 4) FourRowDotsTwo(k, a + i * rsA, rsA, columns, c + i * rsC, rsC, bias0, bias1);
+        for (; i < m; i++)
         {
             T* ai = a + i * rsA;
             Vector<T> total0 = Vector<T>.Zero, total1 = Vector<T>.Zero;
@@ -194,8 +260,8 @@ internal static unsafe class SmallGemm
                 for (int p = p0; p < Math.Min(whole, p0 + DepthBlock * w); p += w)
                 {
                     var x = Vector.Load(ai + p);
-                    acc0 += x * Vector.Load(columns + p);
-                    acc1 += x * Vector.Load(second + p);
+                    acc0 = MultiplyAdd(x, Vector.Load(columns + p), acc0);
+                    acc1 = MultiplyAdd(x, Vector.Load(second + p), acc1);
                 }
                 total0 += acc0;
                 total1 += acc1;
@@ -211,12 +277,68 @@ internal static unsafe class SmallGemm
         }
     }
 
+    /// <summary>
+    /// Four rows of <see cref="RowDotsTwo"/> for an inner sum of one depth block: each load of the two columns serves four
+    /// rows, which halves the loads. The same sums in the same order as one row at a time, so the results agree bitwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourRowDotsTwo<T>(int k, T* a, long rsA, T* columns, T* c, long rsC, T bias0, T bias1)
+        where T : unmanaged, INumber<T>
+    {
+        int w = Width<T>(), whole = k / w * w;
+        T* second = columns + k;
+        T* a1 = a + rsA, a2 = a1 + rsA, a3 = a2 + rsA;
+        Vector<T> r0c0 = Vector<T>.Zero, r0c1 = Vector<T>.Zero, r1c0 = Vector<T>.Zero, r1c1 = Vector<T>.Zero,
+            r2c0 = Vector<T>.Zero, r2c1 = Vector<T>.Zero, r3c0 = Vector<T>.Zero, r3c1 = Vector<T>.Zero;
+        for (int p = 0; p < whole; p += w)
+        {
+            var first = Vector.Load(columns + p);
+            var other = Vector.Load(second + p);
+            var x = Vector.Load(a + p);
+            r0c0 = MultiplyAdd(x, first, r0c0);
+            r0c1 = MultiplyAdd(x, other, r0c1);
+            x = Vector.Load(a1 + p);
+            r1c0 = MultiplyAdd(x, first, r1c0);
+            r1c1 = MultiplyAdd(x, other, r1c1);
+            x = Vector.Load(a2 + p);
+            r2c0 = MultiplyAdd(x, first, r2c0);
+            r2c1 = MultiplyAdd(x, other, r2c1);
+            x = Vector.Load(a3 + p);
+            r3c0 = MultiplyAdd(x, first, r3c0);
+            r3c1 = MultiplyAdd(x, other, r3c1);
+        }
+        StoreDotsTwo(k, a, r0c0, r0c1, columns, c, bias0, bias1);
+        StoreDotsTwo(k, a1, r1c0, r1c1, columns, c + rsC, bias0, bias1);
+        StoreDotsTwo(k, a2, r2c0, r2c1, columns, c + 2 * rsC, bias0, bias1);
+        StoreDotsTwo(k, a3, r3c0, r3c1, columns, c + 3 * rsC, bias0, bias1);
+    }
+
+    /// <summary>Finishes one row of <see cref="FourRowDotsTwo"/>: the lanes' sums, the tail of the inner sum, the bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreDotsTwo<T>(int k, T* row, Vector<T> acc0, Vector<T> acc1, T* columns, T* target, T bias0, T bias1)
+        where T : unmanaged, INumber<T>
+    {
+        T sum0 = Vector.Sum(acc0), sum1 = Vector.Sum(acc1);
+        for (int p = k / Width<T>() * Width<T>(); p < k; p++)
+        {
+            sum0 += row[p] * columns[p];
+            sum1 += row[p] * columns[k + p];
+        }
+        target[0] = sum0 + bias0;
+        target[1] = sum1 + bias1;
+    }
+
     /// <summary>Small n, A columns contiguous (A is a transposed view): column j of C accumulates B[p,j] * A[:,p] over p, reading A once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnUpdates<T>(int m, int n, int k, T* a, long csA, T* b, long rsB, long csB, T* c, long rsC, T* bias)
         where T : unmanaged, INumber<T>
     {
         int w = Width<T>(), padded = (m + w - 1) / w * w, size = n * padded;
+        if (n == 2 && m == padded)
+        {
+            ColumnUpdatesTwo(m, k, a, csA, b, rsB, csB, c, rsC, bias);
+            return;
+        }
         T* columns = stackalloc T[size];
         T* block = stackalloc T[size];
         new Span<T>(columns, size).Clear();
@@ -232,7 +354,7 @@ internal static unsafe class SmallGemm
                     T scalar = b[p * rsB + j * csB];
                     var scale = new Vector<T>(scalar);
                     T* cj = block + j * padded;
-                    for (int i = 0; i < whole; i += w) (Vector.Load(cj + i) + Vector.Load(ap + i) * scale).Store(cj + i);
+                    for (int i = 0; i < whole; i += w) MultiplyAdd(Vector.Load(ap + i), scale, Vector.Load(cj + i)).Store(cj + i);
                     for (int i = whole; i < m; i++) cj[i] += ap[i] * scalar;
                 }
             }
@@ -240,6 +362,78 @@ internal static unsafe class SmallGemm
         }
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++) c[i * rsC + j] = bias is null ? columns[j * padded + i] : columns[j * padded + i] + bias[j];
+    }
+
+    /// <summary>
+    /// <see cref="ColumnUpdates"/> for two columns (the weight gradient of a layer with two inputs) and whole vectors of
+    /// rows: a block of up to four vectors of rows of both columns accumulates in registers over all of k. The same
+    /// sums in the same order, so the results agree bitwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ColumnUpdatesTwo<T>(int m, int k, T* a, long csA, T* b, long rsB, long csB, T* c, long rsC, T* bias)
+        where T : unmanaged, INumber<T>
+    {
+        int w = Width<T>();
+        T bias0 = bias is null ? T.Zero : bias[0], bias1 = bias is null ? T.Zero : bias[1];
+        int i = 0;
+        for (; i + 4 * w <= m; i += 4 * w)
+        {
+            Vector<T> t00 = default, t01 = default, t02 = default, t03 = default, t10 = default, t11 = default, t12 = default, t13 = default;
+            for (int p0 = 0; p0 < k; p0 += DepthBlock)
+            {
+                Vector<T> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+                for (int p = p0; p < Math.Min(k, p0 + DepthBlock); p++)
+                {
+                    T* ap = a + p * csA + i;
+                    var scale0 = new Vector<T>(b[p * rsB]);
+                    var scale1 = new Vector<T>(b[p * rsB + csB]);
+                    Vector<T> x0 = Vector.Load(ap), x1 = Vector.Load(ap + w), x2 = Vector.Load(ap + 2 * w), x3 = Vector.Load(ap + 3 * w);
+                    c00 = MultiplyAdd(x0, scale0, c00);
+                    c01 = MultiplyAdd(x1, scale0, c01);
+                    c02 = MultiplyAdd(x2, scale0, c02);
+                    c03 = MultiplyAdd(x3, scale0, c03);
+                    c10 = MultiplyAdd(x0, scale1, c10);
+                    c11 = MultiplyAdd(x1, scale1, c11);
+                    c12 = MultiplyAdd(x2, scale1, c12);
+                    c13 = MultiplyAdd(x3, scale1, c13);
+                }
+                t00 += c00; t01 += c01; t02 += c02; t03 += c03;
+                t10 += c10; t11 += c11; t12 += c12; t13 += c13;
+            }
+            StoreColumnsTwo(t00, t10, c + i * rsC, rsC, bias0, bias1);
+            StoreColumnsTwo(t01, t11, c + (i + w) * rsC, rsC, bias0, bias1);
+            StoreColumnsTwo(t02, t12, c + (i + 2 * w) * rsC, rsC, bias0, bias1);
+            StoreColumnsTwo(t03, t13, c + (i + 3 * w) * rsC, rsC, bias0, bias1);
+        }
+        for (; i < m; i += w)
+        {
+            Vector<T> total0 = default, total1 = default;
+            for (int p0 = 0; p0 < k; p0 += DepthBlock)
+            {
+                Vector<T> acc0 = default, acc1 = default;
+                for (int p = p0; p < Math.Min(k, p0 + DepthBlock); p++)
+                {
+                    var x = Vector.Load(a + p * csA + i);
+                    acc0 = MultiplyAdd(x, new Vector<T>(b[p * rsB]), acc0);
+                    acc1 = MultiplyAdd(x, new Vector<T>(b[p * rsB + csB]), acc1);
+                }
+                total0 += acc0;
+                total1 += acc1;
+            }
+            StoreColumnsTwo(total0, total1, c + i * rsC, rsC, bias0, bias1);
+        }
+    }
+
+    /// <summary>Writes one vector of rows of two columns, column-wise sums, into row-major C, adding the bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreColumnsTwo<T>(Vector<T> first, Vector<T> second, T* c, long rsC, T bias0, T bias1)
+        where T : unmanaged, INumber<T>
+    {
+        for (int r = 0; r < Vector<T>.Count; r++)
+        {
+            c[r * rsC] = first[r] + bias0;
+            c[r * rsC + 1] = second[r] + bias1;
+        }
     }
 
     /// <summary>Small m, B rows contiguous: row i of C accumulates A[i,p] * B[p,:] over p, one block of columns at a time, reading B once.</summary>
@@ -263,7 +457,7 @@ internal static unsafe class SmallGemm
                 for (int p = p0; p < Math.Min(k, p0 + DepthBlock); p++)
                 {
                     var x = Vector.Load(b + p * rsB + j);
-                    for (int i = 0; i < m; i++) acc[i] += x * new Vector<T>(a[i * rsA + p * csA]);
+                    for (int i = 0; i < m; i++) acc[i] = MultiplyAdd(x, new Vector<T>(a[i * rsA + p * csA]), acc[i]);
                 }
                 for (int i = 0; i < m; i++)
                 {
@@ -295,23 +489,50 @@ internal static unsafe class SmallGemm
         where T : unmanaged, INumber<T>
     {
         int w = Width<T>(), whole = n / w * w;
+        // Depth blocks outermost: a block's rows of B are read from memory once and stay in cache for every block of
+        // columns; the block sums are added to C, which starts at the bias, in the order of the blocks.
         for (int j = 0; j < whole; j += w)
         {
-            Vector<T> total0 = bias is null ? Vector<T>.Zero : Vector.Load(bias + j), total1 = total0;
-            for (int p0 = 0; p0 < k; p0 += DepthBlock)
+            var start = bias is null ? Vector<T>.Zero : Vector.Load(bias + j);
+            start.Store(c + j);
+            start.Store(c + rsC + j);
+        }
+        for (int p0 = 0; p0 < k; p0 += DepthBlock)
+        {
+            int p1 = Math.Min(k, p0 + DepthBlock), j = 0;
+            for (; j + 4 * w <= whole; j += 4 * w)
+            {
+                Vector<T> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+                for (int p = p0; p < p1; p++)
+                {
+                    T* bp = b + p * rsB + j;
+                    var scale0 = new Vector<T>(a[p * csA]);
+                    var scale1 = new Vector<T>(a[rsA + p * csA]);
+                    Vector<T> x0 = Vector.Load(bp), x1 = Vector.Load(bp + w), x2 = Vector.Load(bp + 2 * w), x3 = Vector.Load(bp + 3 * w);
+                    c00 = MultiplyAdd(x0, scale0, c00);
+                    c01 = MultiplyAdd(x1, scale0, c01);
+                    c02 = MultiplyAdd(x2, scale0, c02);
+                    c03 = MultiplyAdd(x3, scale0, c03);
+                    c10 = MultiplyAdd(x0, scale1, c10);
+                    c11 = MultiplyAdd(x1, scale1, c11);
+                    c12 = MultiplyAdd(x2, scale1, c12);
+                    c13 = MultiplyAdd(x3, scale1, c13);
+                }
+                AddTo(c + j, c00, c01, c02, c03, w);
+                AddTo(c + rsC + j, c10, c11, c12, c13, w);
+            }
+            for (; j < whole; j += w)
             {
                 Vector<T> acc0 = Vector<T>.Zero, acc1 = Vector<T>.Zero;
-                for (int p = p0; p < Math.Min(k, p0 + DepthBlock); p++)
+                for (int p = p0; p < p1; p++)
                 {
                     var x = Vector.Load(b + p * rsB + j);
-                    acc0 += x * new Vector<T>(a[p * csA]);
-                    acc1 += x * new Vector<T>(a[rsA + p * csA]);
+                    acc0 = MultiplyAdd(x, new Vector<T>(a[p * csA]), acc0);
+                    acc1 = MultiplyAdd(x, new Vector<T>(a[rsA + p * csA]), acc1);
                 }
-                total0 += acc0;
-                total1 += acc1;
+                (Vector.Load(c + j) + acc0).Store(c + j);
+                (Vector.Load(c + rsC + j) + acc1).Store(c + rsC + j);
             }
-            total0.Store(c + j);
-            total1.Store(c + rsC + j);
         }
         for (int j = whole; j < n; j++)
             for (int i = 0; i < 2; i++)
@@ -320,5 +541,15 @@ internal static unsafe class SmallGemm
                 for (int p = 0; p < k; p++) sum += a[i * rsA + p * csA] * b[p * rsB + j];
                 c[i * rsC + j] = sum;
             }
+    }
+
+    /// <summary>Adds four consecutive vectors to C at <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo<T>(T* target, Vector<T> v0, Vector<T> v1, Vector<T> v2, Vector<T> v3, int w) where T : unmanaged, INumber<T>
+    {
+        (Vector.Load(target) + v0).Store(target);
+        (Vector.Load(target + w) + v1).Store(target + w);
+        (Vector.Load(target + 2 * w) + v2).Store(target + 2 * w);
+        (Vector.Load(target + 3 * w) + v3).Store(target + 3 * w);
     }
 }
