@@ -190,11 +190,44 @@ internal static unsafe class ContiguousReduce<T> where T : unmanaged, INumber<T>
         for (long r0 = 0; r0 < rows; r0 += FloatRows)
         {
             long last = Math.Min(rows, r0 + FloatRows);
-            var acc = new Span<float>(block, width);
-            new ReadOnlySpan<float>(source + r0 * stride, width).CopyTo(acc);
-            for (long r = r0 + 1; r < last; r++) TensorPrimitives.Add(acc, new ReadOnlySpan<float>(source + r * stride, width), acc);
+            AddRows(source + r0 * stride, last - r0, stride, block, width);
             AccurateSum.AddWidened(block, total, width);
         }
         for (int j = 0; j < width; j++) target[j] = (float)total[j];
+    }
+
+    /// <summary>block[j] = the float sum of source[r * stride + j] over the rows in order, four vectors of columns in registers at a time.</summary>
+    private static void AddRows(float* source, long rows, long stride, float* block, int width)
+    {
+        int w = Vector<float>.Count, j = 0;
+        for (; j + 4 * w <= width; j += 4 * w)
+        {
+            float* column = source + j;
+            Vector<float> s0 = Vector.Load(column), s1 = Vector.Load(column + w), s2 = Vector.Load(column + 2 * w), s3 = Vector.Load(column + 3 * w);
+            for (long r = 1; r < rows; r++)
+            {
+                float* row = column + r * stride;
+                s0 += Vector.Load(row);
+                s1 += Vector.Load(row + w);
+                s2 += Vector.Load(row + 2 * w);
+                s3 += Vector.Load(row + 3 * w);
+            }
+            s0.Store(block + j);
+            s1.Store(block + j + w);
+            s2.Store(block + j + 2 * w);
+            s3.Store(block + j + 3 * w);
+        }
+        for (; j + w <= width; j += w)
+        {
+            var sum = Vector.Load(source + j);
+            for (long r = 1; r < rows; r++) sum += Vector.Load(source + r * stride + j);
+            sum.Store(block + j);
+        }
+        for (; j < width; j++)
+        {
+            float sum = source[j];
+            for (long r = 1; r < rows; r++) sum += source[r * stride + j];
+            block[j] = sum;
+        }
     }
 }
