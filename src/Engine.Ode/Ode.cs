@@ -1,4 +1,5 @@
 using Engine.Autodiff;
+using Engine.Random;
 
 namespace Engine.Ode;
 
@@ -64,17 +65,20 @@ public static class Ode
     /// <summary>
     /// The tensors f reads that the recording tapes track and that are not listed in <see cref="OdeOptions.Parameters"/>,
     /// found by evaluating f once at (t_0, z0) on a probe tape (<see cref="Grad.CapturedTensors"/>): with the Adjoint and
-    /// Checkpointed methods the solve is one node whose inputs must include every one of them.
+    /// Checkpointed methods the solve is one node whose inputs must include every one of them. Generators f draws from
+    /// are rewound after the probe, so the solve draws what it would have drawn without it.
     /// </summary>
     private static Tensor[] FindUnlistedParameters(Func<Tensor, OdeState, OdeState> f, OdeState z0, double t0, OdeOptions options)
     {
         if (!Tape.IsRecording) return [];
-        return Grad.CapturedTensors(() =>
+        Tensor[] captured = [];
+        Generator.RunAndRewind(() => captured = Grad.CapturedTensors(() =>
         {
             using var scope = TensorScope.Begin();
             using var t = Tensor.Scalar(t0, z0[0].DType, z0[0].Device);
             f(t, new OdeState(z0.Select(c => c.Detach()).ToArray()));
-        }, options.Parameters);
+        }, options.Parameters));
+        return captured;
     }
 
     /// <summary>The solver's steps recorded like any ops; identity nodes around them give the times their gradients when they need them.</summary>

@@ -1,5 +1,6 @@
 using Engine.Autodiff;
 using Engine.Ode.Tests.Support;
+using Engine.Random;
 using Xunit;
 
 namespace Engine.Ode.Tests;
@@ -44,6 +45,29 @@ public class ParameterTests
             Assert.Equal(expected.W[i], actual.W[i], 1e-7);
             Assert.Equal(expected.Raw[i], actual.Raw[i], 1e-7);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(NodeMethods))]
+    public void TheProbeEvaluationLeavesTheFieldsRandomDrawsAsTheyWouldBe(OdeGradient method)
+    {
+        // f draws noise: finding its tensors must not consume draws, so the solve sees what a solve without the probe sees.
+        (GeneratorState After, double[] States) Solve(bool recorded)
+        {
+            using var scope = TensorScope.Begin();
+            var generator = new Generator(17);
+            var w = Tensor.From(new[] { 0.5, -0.25 });
+            w.RequiresGrad = true;
+            using var tape = recorded ? Tape.Record() : null;
+            var options = Rk4 with { Gradient = method };
+            var states = Ode.Solve((t, z) => z * w + Tensor.Randn([2], DType.F64, generator) * 0.01, Tensor.From(new[] { 1.0, 0.5 }),
+                Tensor.From(new[] { 0.0, 1.0 }), options).States;
+            return (generator.GetState(), states.ToArray<double>());
+        }
+        var unrecorded = Solve(recorded: false);
+        var recorded = Solve(recorded: true);
+        Assert.Equal(unrecorded.After, recorded.After);
+        Assert.Equal(unrecorded.States, recorded.States);
     }
 
     [Theory]

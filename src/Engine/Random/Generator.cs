@@ -12,6 +12,9 @@ public sealed class Generator
 
     [ThreadStatic] private static Generator? defaultGenerator;
 
+    /// <summary>While <see cref="RunAndRewind"/> runs on this thread: each generator drawn from, with its position before its first draw.</summary>
+    [ThreadStatic] private static List<(Generator Generator, GeneratorState Before)>? firstDraws;
+
     private readonly Lock gate = new();
     private ulong seed;
     private ulong offset;
@@ -53,9 +56,31 @@ public sealed class Generator
         lock (gate) (seed, offset) = (state.Seed, state.Offset);
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/>, then puts every generator it drew from on this thread back where it was before, so
+    /// later draws are the ones they would have been had <paramref name="body"/> not run (also when it throws). For work
+    /// done only to inspect code that may draw, such as <c>Ode.Solve</c>'s probe evaluation of the field.
+    /// </summary>
+    public static void RunAndRewind(Action body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var outer = firstDraws;
+        var draws = firstDraws = [];
+        try
+        {
+            body();
+        }
+        finally
+        {
+            firstDraws = outer;
+            for (int i = draws.Count - 1; i >= 0; i--) draws[i].Generator.SetState(draws[i].Before);
+        }
+    }
+
     /// <summary>Reserves counters for <paramref name="count"/> elements and returns the seed and the first counter.</summary>
     internal (ulong Seed, ulong Offset) Advance(long count)
     {
+        if (firstDraws is { } draws && !draws.Exists(d => ReferenceEquals(d.Generator, this))) draws.Add((this, GetState()));
         lock (gate)
         {
             ulong start = offset;

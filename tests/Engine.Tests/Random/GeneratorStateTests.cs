@@ -23,6 +23,39 @@ public class GeneratorStateTests
     }
 
     [Fact]
+    public void Run_and_rewind_puts_back_every_generator_the_body_drew_from_even_when_it_throws()
+    {
+        using var scope = TensorScope.Begin();
+        var explicitGenerator = new Generator(5);
+        Tensor.Rand([6], generator: explicitGenerator);
+        var untouched = new Generator(6);
+        var before = (explicitGenerator.GetState(), Generator.Default.GetState(), untouched.GetState());
+        var expectedExplicit = Tensor.Randn([4], DType.F64, explicitGenerator).ToArray<double>();
+        var expectedDefault = Tensor.Randn([4], DType.F64).ToArray<double>();
+        explicitGenerator.SetState(before.Item1);
+        Generator.Default.SetState(before.Item2);
+
+        Generator.RunAndRewind(() =>
+        {
+            Tensor.Rand([9], generator: explicitGenerator);
+            Tensor.Randn([3]).Dropout(0.5, training: true, generator: null);
+            Generator.RunAndRewind(() => Tensor.Rand([2], generator: explicitGenerator));
+            Tensor.Rand([5], generator: explicitGenerator);
+        });
+        Assert.Equal(before, (explicitGenerator.GetState(), Generator.Default.GetState(), untouched.GetState()));
+        Assert.Equal(expectedExplicit, Tensor.Randn([4], DType.F64, explicitGenerator).ToArray<double>());
+        Assert.Equal(expectedDefault, Tensor.Randn([4], DType.F64).ToArray<double>());
+
+        var state = explicitGenerator.GetState();
+        Assert.Throws<InvalidOperationException>(() => Generator.RunAndRewind(() =>
+        {
+            Tensor.Rand([9], generator: explicitGenerator);
+            throw new InvalidOperationException("inside");
+        }));
+        Assert.Equal(state, explicitGenerator.GetState());
+    }
+
+    [Fact]
     public void Concurrent_draws_take_disjoint_counters()
     {
         var generator = new Generator(3);
