@@ -366,73 +366,27 @@ internal static unsafe class SmallGemm
 
     /// <summary>
     /// <see cref="ColumnUpdates"/> for two columns (the weight gradient of a layer with two inputs) and whole vectors of
-    /// rows: a block of up to four vectors of rows of both columns accumulates in registers over all of k. The same
-    /// sums in the same order, so the results agree bitwise.
+    /// rows: per depth block, blocks of four vectors of rows of both columns accumulate in registers. The same sums in
+    /// the same order, so the results agree bitwise.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnUpdatesTwo<T>(int m, int k, T* a, long csA, T* b, long rsB, long csB, T* c, long rsC, T* bias)
         where T : unmanaged, INumber<T>
     {
         int w = Width<T>();
+        T* columns = stackalloc T[2 * m];
+        new Span<T>(columns, 2 * m).Clear();
+        for (int p0 = 0; p0 < k; p0 += DepthBlock)
+        {
+            int p1 = Math.Min(k, p0 + DepthBlock), i = 0;
+            for (; i + 4 * w <= m; i += 4 * w) FourVectorsTwoScales(a + i, csA, b, rsB, csB, p0, p1, columns + i, columns + m + i);
+            for (; i < m; i += w) OneVectorTwoScales(a + i, csA, b, rsB, csB, p0, p1, columns + i, columns + m + i);
+        }
         T bias0 = bias is null ? T.Zero : bias[0], bias1 = bias is null ? T.Zero : bias[1];
-        int i = 0;
-        for (; i + 4 * w <= m; i += 4 * w)
+        for (int i = 0; i < m; i++)
         {
-            Vector<T> t00 = default, t01 = default, t02 = default, t03 = default, t10 = default, t11 = default, t12 = default, t13 = default;
-            for (int p0 = 0; p0 < k; p0 += DepthBlock)
-            {
-                Vector<T> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
-                for (int p = p0; p < Math.Min(k, p0 + DepthBlock); p++)
-                {
-                    T* ap = a + p * csA + i;
-                    var scale0 = new Vector<T>(b[p * rsB]);
-                    var scale1 = new Vector<T>(b[p * rsB + csB]);
-                    Vector<T> x0 = Vector.Load(ap), x1 = Vector.Load(ap + w), x2 = Vector.Load(ap + 2 * w), x3 = Vector.Load(ap + 3 * w);
-                    c00 = MultiplyAdd(x0, scale0, c00);
-                    c01 = MultiplyAdd(x1, scale0, c01);
-                    c02 = MultiplyAdd(x2, scale0, c02);
-                    c03 = MultiplyAdd(x3, scale0, c03);
-                    c10 = MultiplyAdd(x0, scale1, c10);
-                    c11 = MultiplyAdd(x1, scale1, c11);
-                    c12 = MultiplyAdd(x2, scale1, c12);
-                    c13 = MultiplyAdd(x3, scale1, c13);
-                }
-                t00 += c00; t01 += c01; t02 += c02; t03 += c03;
-                t10 += c10; t11 += c11; t12 += c12; t13 += c13;
-            }
-            StoreColumnsTwo(t00, t10, c + i * rsC, rsC, bias0, bias1);
-            StoreColumnsTwo(t01, t11, c + (i + w) * rsC, rsC, bias0, bias1);
-            StoreColumnsTwo(t02, t12, c + (i + 2 * w) * rsC, rsC, bias0, bias1);
-            StoreColumnsTwo(t03, t13, c + (i + 3 * w) * rsC, rsC, bias0, bias1);
-        }
-        for (; i < m; i += w)
-        {
-            Vector<T> total0 = default, total1 = default;
-            for (int p0 = 0; p0 < k; p0 += DepthBlock)
-            {
-                Vector<T> acc0 = default, acc1 = default;
-                for (int p = p0; p < Math.Min(k, p0 + DepthBlock); p++)
-                {
-                    var x = Vector.Load(a + p * csA + i);
-                    acc0 = MultiplyAdd(x, new Vector<T>(b[p * rsB]), acc0);
-                    acc1 = MultiplyAdd(x, new Vector<T>(b[p * rsB + csB]), acc1);
-                }
-                total0 += acc0;
-                total1 += acc1;
-            }
-            StoreColumnsTwo(total0, total1, c + i * rsC, rsC, bias0, bias1);
-        }
-    }
-
-    /// <summary>Writes one vector of rows of two columns, column-wise sums, into row-major C, adding the bias.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreColumnsTwo<T>(Vector<T> first, Vector<T> second, T* c, long rsC, T bias0, T bias1)
-        where T : unmanaged, INumber<T>
-    {
-        for (int r = 0; r < Vector<T>.Count; r++)
-        {
-            c[r * rsC] = first[r] + bias0;
-            c[r * rsC + 1] = second[r] + bias1;
+            c[i * rsC] = columns[i] + bias0;
+            c[i * rsC + 1] = columns[m + i] + bias1;
         }
     }
 
@@ -500,39 +454,8 @@ internal static unsafe class SmallGemm
         for (int p0 = 0; p0 < k; p0 += DepthBlock)
         {
             int p1 = Math.Min(k, p0 + DepthBlock), j = 0;
-            for (; j + 4 * w <= whole; j += 4 * w)
-            {
-                Vector<T> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
-                for (int p = p0; p < p1; p++)
-                {
-                    T* bp = b + p * rsB + j;
-                    var scale0 = new Vector<T>(a[p * csA]);
-                    var scale1 = new Vector<T>(a[rsA + p * csA]);
-                    Vector<T> x0 = Vector.Load(bp), x1 = Vector.Load(bp + w), x2 = Vector.Load(bp + 2 * w), x3 = Vector.Load(bp + 3 * w);
-                    c00 = MultiplyAdd(x0, scale0, c00);
-                    c01 = MultiplyAdd(x1, scale0, c01);
-                    c02 = MultiplyAdd(x2, scale0, c02);
-                    c03 = MultiplyAdd(x3, scale0, c03);
-                    c10 = MultiplyAdd(x0, scale1, c10);
-                    c11 = MultiplyAdd(x1, scale1, c11);
-                    c12 = MultiplyAdd(x2, scale1, c12);
-                    c13 = MultiplyAdd(x3, scale1, c13);
-                }
-                AddTo(c + j, c00, c01, c02, c03, w);
-                AddTo(c + rsC + j, c10, c11, c12, c13, w);
-            }
-            for (; j < whole; j += w)
-            {
-                Vector<T> acc0 = Vector<T>.Zero, acc1 = Vector<T>.Zero;
-                for (int p = p0; p < p1; p++)
-                {
-                    var x = Vector.Load(b + p * rsB + j);
-                    acc0 = MultiplyAdd(x, new Vector<T>(a[p * csA]), acc0);
-                    acc1 = MultiplyAdd(x, new Vector<T>(a[rsA + p * csA]), acc1);
-                }
-                (Vector.Load(c + j) + acc0).Store(c + j);
-                (Vector.Load(c + rsC + j) + acc1).Store(c + rsC + j);
-            }
+            for (; j + 4 * w <= whole; j += 4 * w) FourVectorsTwoScales(b + j, rsB, a, csA, rsA, p0, p1, c + j, c + rsC + j);
+            for (; j < whole; j += w) OneVectorTwoScales(b + j, rsB, a, csA, rsA, p0, p1, c + j, c + rsC + j);
         }
         for (int j = whole; j < n; j++)
             for (int i = 0; i < 2; i++)
@@ -541,6 +464,52 @@ internal static unsafe class SmallGemm
                 for (int p = 0; p < k; p++) sum += a[i * rsA + p * csA] * b[p * rsB + j];
                 c[i * rsC + j] = sum;
             }
+    }
+
+    /// <summary>
+    /// The two-wide weight gradients' inner block: over p in [p0, p1), four vectors at x + p * xStride times
+    /// scales[p * scaleStride] and times scales[p * scaleStride + secondScale], summed in registers from zero, then
+    /// added to the four vectors at <paramref name="first"/> and at <paramref name="second"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourVectorsTwoScales<T>(T* x, long xStride, T* scales, long scaleStride, long secondScale, int p0, int p1, T* first, T* second)
+        where T : unmanaged, INumber<T>
+    {
+        int w = Width<T>();
+        Vector<T> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+        for (int p = p0; p < p1; p++)
+        {
+            T* xp = x + p * xStride;
+            var scale0 = new Vector<T>(scales[p * scaleStride]);
+            var scale1 = new Vector<T>(scales[p * scaleStride + secondScale]);
+            Vector<T> x0 = Vector.Load(xp), x1 = Vector.Load(xp + w), x2 = Vector.Load(xp + 2 * w), x3 = Vector.Load(xp + 3 * w);
+            c00 = MultiplyAdd(x0, scale0, c00);
+            c01 = MultiplyAdd(x1, scale0, c01);
+            c02 = MultiplyAdd(x2, scale0, c02);
+            c03 = MultiplyAdd(x3, scale0, c03);
+            c10 = MultiplyAdd(x0, scale1, c10);
+            c11 = MultiplyAdd(x1, scale1, c11);
+            c12 = MultiplyAdd(x2, scale1, c12);
+            c13 = MultiplyAdd(x3, scale1, c13);
+        }
+        AddTo(first, c00, c01, c02, c03, w);
+        AddTo(second, c10, c11, c12, c13, w);
+    }
+
+    /// <summary><see cref="FourVectorsTwoScales"/> for one vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OneVectorTwoScales<T>(T* x, long xStride, T* scales, long scaleStride, long secondScale, int p0, int p1, T* first, T* second)
+        where T : unmanaged, INumber<T>
+    {
+        Vector<T> acc0 = Vector<T>.Zero, acc1 = Vector<T>.Zero;
+        for (int p = p0; p < p1; p++)
+        {
+            var xp = Vector.Load(x + p * xStride);
+            acc0 = MultiplyAdd(xp, new Vector<T>(scales[p * scaleStride]), acc0);
+            acc1 = MultiplyAdd(xp, new Vector<T>(scales[p * scaleStride + secondScale]), acc1);
+        }
+        (Vector.Load(first) + acc0).Store(first);
+        (Vector.Load(second) + acc1).Store(second);
     }
 
     /// <summary>Adds four consecutive vectors to C at <paramref name="target"/>.</summary>
