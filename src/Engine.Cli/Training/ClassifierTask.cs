@@ -13,7 +13,15 @@ internal abstract class ClassifierTask : ITrainingTask
     /// <summary>Builds the model (on the requested device), the loaders and the optimizer; throws with a clear message when the data is missing.</summary>
     public abstract TrainingSetup Create(TrainingRequest request);
 
-    public int Run(TrainingRequest request) => new ClassifierRun(this, request).Execute();
+    public int Run(TrainingRequest request)
+    {
+        if (request.OdeGradient is not null)
+        {
+            Console.Error.WriteLine($"{Name}: --ode-gradient applies only to a task that solves ODEs (spirals-odenet)");
+            return 1;
+        }
+        return new ClassifierRun(this, request).Execute();
+    }
 }
 
 /// <summary>Everything a classifier's training run needs; owns the model and the optimizer.</summary>

@@ -1,3 +1,5 @@
+using Engine.Ode;
+
 namespace Engine.Cli.Training;
 
 /// <summary>
@@ -23,6 +25,6 @@ internal interface ITrainingTask
 /// <summary>A task's default hyper-parameters.</summary>
 internal sealed record TrainingDefaults(int Epochs, int BatchSize, double LearningRate);
 
-/// <summary>What the command line asked for, defaults filled in; the last four are null when not given.</summary>
+/// <summary>What the command line asked for, defaults filled in; the last five are null when not given.</summary>
 internal sealed record TrainingRequest(string DataFolder, Device Device, int Epochs, int BatchSize, double LearningRate, ulong Seed,
-    string? Checkpoint = null, string? Resume = null, string? Plot = null, int? MaxBatches = null);
+    string? Checkpoint = null, string? Resume = null, string? Plot = null, int? MaxBatches = null, OdeGradient? OdeGradient = null);

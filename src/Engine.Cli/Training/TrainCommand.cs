@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Engine.Ode;
 
 namespace Engine.Cli.Training;
 
@@ -32,10 +33,14 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint written by --checkpoint" };
         var plot = new Option<string?>("--plot") { Description = "Write the task's plot (loss and accuracy curves; for spirals-odenet, the learned trajectory) to this PNG file" };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after this many batches (a quick look)" };
+        var odeGradient = new Option<OdeGradient?>("--ode-gradient")
+        {
+            Description = "How spirals-odenet back-propagates through its solves: Direct (the default), Adjoint or Checkpointed",
+        };
 
         var command = new Command("train", "Train a model on a data set, with progress, checkpoints and plots")
         {
-            task, data, device, epochs, batchSize, learningRate, seed, checkpoint, resume, plot, maxBatches,
+            task, data, device, epochs, batchSize, learningRate, seed, checkpoint, resume, plot, maxBatches, odeGradient,
         };
         command.SetAction(result =>
         {
@@ -43,7 +48,7 @@ internal static class TrainCommand
             var defaults = chosen.Defaults;
             var request = new TrainingRequest(result.GetValue(data)!, ParseDevice(result.GetValue(device)!)!.Value, result.GetValue(epochs) ?? defaults.Epochs,
                 result.GetValue(batchSize) ?? defaults.BatchSize, result.GetValue(learningRate) ?? defaults.LearningRate, result.GetValue(seed),
-                result.GetValue(checkpoint), result.GetValue(resume), result.GetValue(plot), result.GetValue(maxBatches));
+                result.GetValue(checkpoint), result.GetValue(resume), result.GetValue(plot), result.GetValue(maxBatches), result.GetValue(odeGradient));
             return chosen.Run(request);
         });
         return command;

@@ -84,6 +84,21 @@ public class TrainCommandTests
         AssertPng(plot);
     }
 
+    [Theory]
+    [InlineData("adjoint")]
+    [InlineData("Checkpointed")]
+    public void TheSpiralsOdeNetTrainsWithTheOtherGradientMethods(string method)
+    {
+        using var folder = new TemporaryFolder();
+        string plot = Path.Combine(folder.Path, "spiral.png");
+        var (code, output) = Train("spirals-odenet", "--ode-gradient", method, "--epochs", "3", "--max-batches", "50", "--plot", plot);
+        Assert.True(code == 0, output);
+        Assert.Contains($"{char.ToUpperInvariant(method[0])}{method[1..].ToLowerInvariant()} gradients", output);
+        Assert.Matches(@"\d+ \+ \d+ f evaluations per solve \(forward \+ backward\)", output);
+        Assert.True(EpochLoss(output, 3) < 0.5 * EpochLoss(output, 1), output);
+        AssertPng(plot);
+    }
+
     [Fact]
     [Trait("Category", "Gpu")]
     public void TheSpiralsOdeNetTrainsOnTheCudaDevice()
@@ -106,6 +121,12 @@ public class TrainCommandTests
         (code, output) = Train("spirals-odenet", "--batch-size", "991");
         Assert.Equal(1, code);
         Assert.StartsWith("spirals-odenet: --epochs must be positive and --batch-size between 1 and 990", output);
+        (code, output) = Train("spirals-mlp", "--ode-gradient", "adjoint");
+        Assert.Equal(1, code);
+        Assert.Equal("spirals-mlp: --ode-gradient applies only to a task that solves ODEs (spirals-odenet)", output.Trim());
+        (code, output) = Train("spirals-odenet", "--ode-gradient", "backwards");
+        Assert.NotEqual(0, code);
+        Assert.Contains("backwards", output);
     }
 
     [Fact]

@@ -44,14 +44,15 @@ internal sealed class SpiralsOdeNetTask : ITrainingTask
         int iterations = Math.Min(IterationsPerEpoch, request.MaxBatches ?? int.MaxValue);
 
         using var data = new SpiralTrajectory(request.Device);
-        using var model = Model(request.Device, new Generator(request.Seed));
+        var solver = SolverOptions with { Gradient = request.OdeGradient ?? OdeGradient.Direct };
+        using var model = Model(request.Device, new Generator(request.Seed), solver);
         using var optimizer = new Adam(model.Parameters(), request.LearningRate);
         var schedule = new CosineAnnealingLR(optimizer, request.Epochs * iterations);
         var windows = new Generator(request.Seed + 1);
         var history = new OdeNetHistory();
         Console.WriteLine($"{Name}: OdeBlock with {model.ParameterCount:N0} parameters on {request.Device}, {request.Epochs} epochs of {iterations} " +
             $"batches of {request.BatchSize} windows of {WindowLength} points, Adam, learning rate {request.LearningRate}, seed {request.Seed}, " +
-            $"{SolverOptions.Solver.Name} rtol {SolverOptions.Rtol} atol {SolverOptions.Atol}, {Environment.ProcessorCount} threads");
+            $"{solver.Solver.Name} rtol {solver.Rtol} atol {solver.Atol}, {solver.Gradient} gradients, {Environment.ProcessorCount} threads");
 
         var clock = Stopwatch.StartNew();
         ProgressView.Run(request.Epochs, progress =>
@@ -59,7 +60,7 @@ internal sealed class SpiralsOdeNetTask : ITrainingTask
             for (int epoch = 0; epoch < request.Epochs; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();
-                double lossSum = 0, evaluations = 0;
+                double lossSum = 0, evaluations = 0, backwardEvaluations = 0;
                 for (int i = 0; i < iterations; i++)
                 {
                     double loss = Step(model, optimizer, data, request.BatchSize, windows);
@@ -67,12 +68,13 @@ internal sealed class SpiralsOdeNetTask : ITrainingTask
                     history.BatchLosses.Add(loss);
                     lossSum += loss;
                     evaluations += model.LastStats!.ForwardEvaluations;
-                    progress.Step(epoch, i, iterations, $"batch loss {lossSum / (i + 1):F4}  {evaluations / (i + 1):F0} f evaluations per solve");
+                    backwardEvaluations += model.LastStats.BackwardEvaluations;
+                    progress.Step(epoch, i, iterations, $"batch loss {lossSum / (i + 1):F4}  {Evaluations(evaluations, backwardEvaluations, i + 1)}");
                 }
                 double trajectoryLoss = WholeTrajectory(model, data).Loss;
                 history.TrajectoryLosses.Add((history.BatchLosses.Count, trajectoryLoss));
                 progress.EpochDone(epoch, $"batch loss {lossSum / iterations:F4}  trajectory loss {trajectoryLoss:F4}  " +
-                    $"{evaluations / iterations:F0} f evaluations per solve  {epochClock.Elapsed.TotalSeconds:F1} s");
+                    $"{Evaluations(evaluations, backwardEvaluations, iterations)}  {epochClock.Elapsed.TotalSeconds:F1} s");
             }
         });
         Console.WriteLine($"trained in {clock.Elapsed.TotalSeconds:F1} s");
@@ -83,8 +85,13 @@ internal sealed class SpiralsOdeNetTask : ITrainingTask
         return 0;
     }
 
+    /// <summary>Mean evaluations of f per training solve; the backward ones too when the gradient method makes any.</summary>
+    private static string Evaluations(double forward, double backward, int solves) => backward > 0
+        ? $"{forward / solves:F0} + {backward / solves:F0} f evaluations per solve (forward + backward)"
+        : $"{forward / solves:F0} f evaluations per solve";
+
     /// <summary>The ODE block: an MLP 2-50-2 with tanh acting on y^3, initialised as the demo does.</summary>
-    private static OdeBlock Model(Device device, Generator generator)
+    private static OdeBlock Model(Device device, Generator generator, OdeOptions solver)
     {
         var field = new Sequential(new Cube(), new Linear(2, Hidden, generator: generator), new Tanh(), new Linear(Hidden, 2, generator: generator));
         foreach (var layer in field.Layers.OfType<Linear>())
@@ -92,7 +99,7 @@ internal sealed class SpiralsOdeNetTask : ITrainingTask
             Init.Normal(layer.Weight, 0, 0.1, generator);
             Init.Constant(layer.Bias!, 0);
         }
-        var block = new OdeBlock(field, SolverOptions);
+        var block = new OdeBlock(field, solver);
         block.To(device);
         return block;
     }
