@@ -40,6 +40,7 @@ internal sealed class AdaptiveIntegrator
         double t = times[0], end = times[^1], span = Math.Abs(end - t), direction = Math.Sign(end - t);
         var y = z0;
         var f0 = dynamics.Evaluate(t, y);
+        var f0Draws = dynamics.LastDraws;
         if (!StateOps.IsFinite(f0))
             throw new OdeSolverException($"Ode.Solve: f(t = {Describe.Number(t)}, z0) returned NaN or infinite values", t, 0, double.NaN);
         var error = tableau.Error!;
@@ -64,7 +65,7 @@ internal sealed class AdaptiveIntegrator
             double t1 = h == end - t ? end : t + h;
 
             using var scope = TensorScope.Begin();
-            var step = RungeKuttaStep.Take(tableau, dynamics, t, y, f0, h, t1);
+            var step = RungeKuttaStep.Take(tableau, dynamics, t, y, f0, h, t1, f0Draws);
             lastError = step.ErrorRatio(options.Rtol, options.Atol, normComponents);
             if (!(lastError <= 1))
             {
@@ -73,7 +74,7 @@ internal sealed class AdaptiveIntegrator
                 continue;
             }
             accepted++;
-            int index = plan.Add(t, h, t1);
+            int index = plan.Add(t, h, t1, step.Draws);
             for (; next < times.Length && direction * (times[next] - t1) <= 0; next++)
             {
                 bool atEnd = times[next] == t1;
@@ -85,7 +86,7 @@ internal sealed class AdaptiveIntegrator
             scope.Keep(step.Y1);
             if (!ReferenceEquals(y, z0)) StateOps.Dispose(y);
             StateOps.Dispose(f0);
-            (t, y, f0) = (t1, step.Y1, f1);
+            (t, y, f0, f0Draws) = (t1, step.Y1, f1, step.F1Draws);
             h = controller.Accept(h, lastError);
         }
         return new Integration(outputs, accepted, rejected, plan);

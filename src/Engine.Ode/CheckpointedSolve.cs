@@ -1,4 +1,5 @@
 using Engine.Autodiff;
+using Engine.Random;
 
 namespace Engine.Ode;
 
@@ -8,7 +9,9 @@ namespace Engine.Ode;
 /// each step, then back-propagates from the last step to the first, each step on its own inner tape
 /// (<see cref="Grad.Vjp"/>, gone when the step is done): the exact gradient of the discrete forward, as the Direct
 /// method computes it, holding one state per step and one step's activations. When the backward pass is itself
-/// recorded (second derivatives) the re-run and the steps' back-propagation are recorded on the outer tapes.
+/// recorded (second derivatives) the re-run and the steps' back-propagation are recorded on the outer tapes. The
+/// forward records where the generators f draws from stood before each evaluation (<see cref="StepPlan"/>), and the
+/// re-run puts them there again, so a random f (dropout, noise) gets the same draws and the gradient stays exact.
 /// </summary>
 internal sealed class CheckpointedSolve(Func<Tensor, OdeState, OdeState> f, OdeOptions options, double[] grid, Tensor[] parameters)
     : SolveFunction(f, options, grid, parameters)
@@ -16,6 +19,8 @@ internal sealed class CheckpointedSolve(Func<Tensor, OdeState, OdeState> f, OdeO
     private StepPlan? plan;
 
     public override string Name => "Ode.Solve (Checkpointed)";
+
+    protected override bool ReplaysDraws => true;
 
     protected override void Save(FunctionContext context, OdeState z0, Tensor[] stacked, Tensor[] parameters, StepPlan plan)
     {
@@ -32,6 +37,25 @@ internal sealed class CheckpointedSolve(Func<Tensor, OdeState, OdeState> f, OdeO
         var z0 = new OdeState(saved.Take(m).ToArray());
         var thetas = Enumerable.Range(0, needParameter.Length).Where(p => needParameter[p]).Select(p => saved[m + p]).ToArray();
         bool createGraph = Tape.IsGradEnabled;
+        // The re-run sets the generators f drew from back to the forward's positions; afterwards they return to where
+        // they are now, so the backward pass consumes no random numbers.
+        var generators = steps.SelectMany(s => s.Draws ?? []).OfType<GeneratorPositions>().SelectMany(p => p.Entries).Select(e => e.Generator);
+        var positions = GeneratorPositions.Of(generators);
+        try
+        {
+            return Replay(cotangent, z0, thetas, needParameter, createGraph);
+        }
+        finally
+        {
+            positions.Restore();
+        }
+    }
+
+    private (OdeState A0, Tensor?[] ParameterGradients, Func<int, OdeState> States) Replay(
+        Func<int, OdeState> cotangent, OdeState z0, Tensor[] thetas, bool[] needParameter, bool createGraph)
+    {
+        var steps = plan!.Steps;
+        int m = Components;
         var dynamics = new Dynamics(F, z0);
         OdeState[] starts;
         using (createGraph ? default : Tape.NoGrad())

@@ -1,3 +1,5 @@
+using Engine.Random;
+
 namespace Engine.Ode;
 
 /// <summary>
@@ -23,6 +25,12 @@ internal sealed class Dynamics
     /// <summary>Calls of f so far.</summary>
     public int Evaluations { get; private set; }
 
+    /// <summary>Whether each evaluation records where the generators f draws from stood before it (<see cref="LastDraws"/>).</summary>
+    public bool RecordsDraws { get; init; }
+
+    /// <summary>With <see cref="RecordsDraws"/>: the generators the last evaluation drew from, at their positions before it; null when it drew nothing.</summary>
+    public GeneratorPositions? LastDraws { get; private set; }
+
     /// <summary>
     /// f(t, z), with each component made contiguous (a new handle when it already is), so the result is the
     /// solver's own to dispose even when f returns one of its inputs or a tensor it closes over.
@@ -30,7 +38,14 @@ internal sealed class Dynamics
     public OdeState Evaluate(double t, OdeState z)
     {
         using var time = Tensor.Scalar(t, dtype, device);
-        var derivative = f(time, z) ?? throw new InvalidOperationException($"Ode.Solve: f(t = {Describe.Number(t)}, z) returned null");
+        OdeState? result;
+        if (RecordsDraws)
+        {
+            result = Generator.Record(() => f(time, z), out var drawn);
+            LastDraws = drawn.Entries.Count > 0 ? drawn : null;
+        }
+        else result = f(time, z);
+        var derivative = result ?? throw new InvalidOperationException($"Ode.Solve: f(t = {Describe.Number(t)}, z) returned null");
         Evaluations++;
         if (derivative.Count != shapes.Length)
             throw new ArgumentException(

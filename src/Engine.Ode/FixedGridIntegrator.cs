@@ -1,3 +1,5 @@
+using Engine.Random;
+
 namespace Engine.Ode;
 
 /// <summary>
@@ -25,17 +27,17 @@ internal static class FixedGridIntegrator
             for (int s = 0; s < counts[i]; s++)
             {
                 double t0 = start + s * h, t1 = s == counts[i] - 1 ? times[i + 1] : start + (s + 1) * h;
-                var y1 = Step(tableau, dynamics, y, t0, h, t1);
+                var (y1, draws) = Step(tableau, dynamics, y, t0, h, t1);
                 if (!ReferenceEquals(y, z0)) StateOps.Dispose(y);
                 y = y1;
-                plan.Outputs[i + 1] = new OutputSlot(plan.Add(t0, h, t1), AtEnd: true);
+                plan.Outputs[i + 1] = new OutputSlot(plan.Add(t0, h, t1, draws), AtEnd: true);
             }
             outputs[i + 1] = StateOps.NewHandles(y);
         }
         return new Integration(outputs, (int)total, 0, plan);
     }
 
-    private static OdeState Step(ButcherTableau tableau, Dynamics dynamics, OdeState y, double t0, double h, double t1)
+    private static (OdeState Y1, IReadOnlyList<GeneratorPositions?>? Draws) Step(ButcherTableau tableau, Dynamics dynamics, OdeState y, double t0, double h, double t1)
     {
         using var scope = TensorScope.Begin();
         var step = RungeKuttaStep.Take(tableau, dynamics, t0, y, null, h, t1);
@@ -44,7 +46,7 @@ internal static class FixedGridIntegrator
                 $"Ode.Solve: the state became NaN or infinite in the step from t = {Describe.Number(t0)} to t = {Describe.Number(t1)} " +
                 $"(h = {Describe.Number(h)}): f returned non-finite values, or the step is too large for the dynamics",
                 t0, h, double.NaN);
-        return scope.Keep(step.Y1);
+        return (scope.Keep(step.Y1), step.Draws);
     }
 
     /// <summary>The fewest equal steps of at most <paramref name="stepSize"/> in each interval (a relative 1e-12 of slack absorbs rounding in the division).</summary>

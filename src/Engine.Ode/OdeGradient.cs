@@ -28,7 +28,7 @@ public enum OdeGradient
     /// approximates that of the exact flow and converges to it as the tolerances tighten, but it depends on
     /// reconstructing z backwards in time, which fails for strongly contracting dynamics (the reconstruction error
     /// grows like the inverse of the contraction): the gradient can then be far off. Second derivatives through it
-    /// are not supported.
+    /// are not supported. f must be deterministic: the backward pass evaluates it at other points than the forward.
     /// </summary>
     Adjoint,
 
@@ -41,7 +41,9 @@ public enum OdeGradient
     /// O(L) for the inputs of L solves plus O(Nt) states (one per step) and one step's activations for the solve
     /// being differentiated. The price: each step is evaluated three times in all instead of once (forward, re-run,
     /// back-propagation), the re-run forward being the extra cost over the Direct method. Second derivatives work
-    /// (the re-run and the steps' back-propagation are then recorded on the outer tape, like the Direct method's).
+    /// (the re-run and the steps' back-propagation are then recorded on the outer tape, like the Direct method's). A
+    /// random f (noise, dropout) draws in every evaluation of the re-run what it drew in the forward: the forward
+    /// records where the generators stood, and the backward pass leaves them where it found them.
     /// </summary>
     Checkpointed,
 }

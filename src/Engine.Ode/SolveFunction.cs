@@ -49,7 +49,7 @@ internal abstract class SolveFunction : Function
         var z0 = new OdeState(inputs.Take(Components).ToArray());
         timesDType = inputs[Components].DType;
         using var scope = TensorScope.Begin();
-        var dynamics = new Dynamics(F, z0);
+        var dynamics = new Dynamics(F, z0) { RecordsDraws = ReplaysDraws };
         var result = Integrator.Run(dynamics, z0, Grid, Options, Span);
         var stacked = new Tensor[Components];
         for (int j = 0; j < Components; j++)
@@ -58,6 +58,9 @@ internal abstract class SolveFunction : Function
         Save(context, z0, stacked, inputs.Skip(Components + 1).ToArray(), result.Plan);
         return stacked;
     }
+
+    /// <summary>Whether the backward pass takes the forward's steps again and so needs the draws of f recorded (<see cref="StepPlan"/>).</summary>
+    protected virtual bool ReplaysDraws => false;
 
     /// <summary>Keeps what <see cref="Differentiate"/> will need (through <paramref name="context"/> or in fields).</summary>
     protected abstract void Save(FunctionContext context, OdeState z0, Tensor[] stacked, Tensor[] parameters, StepPlan plan);

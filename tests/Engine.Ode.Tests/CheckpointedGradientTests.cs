@@ -1,4 +1,6 @@
+using Engine.Autodiff;
 using Engine.Ode.Tests.Support;
+using Engine.Random;
 using Xunit;
 
 namespace Engine.Ode.Tests;
@@ -38,6 +40,45 @@ public class CheckpointedGradientTests(ITestOutputHelper output)
         {
             MlpField.Dispose(inputs);
         }
+    }
+
+    [Theory]
+    [InlineData("rk4", null)]
+    [InlineData("dopri5", null)]
+    [InlineData("tsit5", 3)]
+    [InlineData("bosh3", 4)]
+    [InlineData("dopri8", null)]
+    public void ARandomFieldGetsTheSameDrawsInTheReRunAndTheDirectGradients(string name, int? outputs)
+    {
+        // Noise in f: the re-run must draw what the forward drew, skipping the draws of rejected attempts, and dense
+        // outputs interpolate steps whose extra stages draw too.
+        var solver = Solvers.All.Single(s => s.Name == name);
+        var options = solver.IsAdaptive ? new OdeOptions { Solver = solver, Rtol = 1e-5, Atol = 1e-5 } : new OdeOptions { Solver = solver, Steps = 10 };
+        (double[] W, double[] Z0, GeneratorState AfterForward, GeneratorState AfterBackward, int Rejected) Run(OdeGradient method)
+        {
+            using var scope = TensorScope.Begin();
+            var generator = new Generator(31);
+            var w = Tensor.From(new[] { -0.8, 0.6 });
+            var z0 = Tensor.From(new[] { 1.0, -0.5 });
+            w.RequiresGrad = z0.RequiresGrad = true;
+            using var times = outputs is { } n ? Tensor.Linspace(0, 1.5, n, DType.F64) : Tensor.From(new[] { 0.0, 1.5 });
+            using var tape = Tape.Record();
+            Tensor Field(Tensor t, Tensor z) => (z * w).Tanh() * (1 + Tensor.Randn([2], DType.F64, generator) * 0.001);
+            var solution = Ode.Solve(Field, z0, times, options with { Gradient = method });
+            var afterForward = generator.GetState();
+            var grads = tape.Gradients(solution.States.Square().Sum(), [w, z0]);
+            return (grads[0].ToArray<double>(), grads[1].ToArray<double>(), afterForward, generator.GetState(), solution.Stats.RejectedSteps);
+        }
+        var direct = Run(OdeGradient.Direct);
+        var checkpointed = Run(OdeGradient.Checkpointed);
+        output.WriteLine($"{name}: {checkpointed.Rejected} rejected steps; dL/dw {string.Join(", ", checkpointed.W)} against {string.Join(", ", direct.W)}");
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(direct.W[i], checkpointed.W[i], 1e-12);
+            Assert.Equal(direct.Z0[i], checkpointed.Z0[i], 1e-12);
+        }
+        Assert.Equal(direct.AfterForward, checkpointed.AfterForward);
+        Assert.Equal(checkpointed.AfterForward, checkpointed.AfterBackward);
     }
 
     [Theory]

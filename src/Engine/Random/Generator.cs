@@ -12,7 +12,7 @@ public sealed class Generator
 
     [ThreadStatic] private static Generator? defaultGenerator;
 
-    /// <summary>While <see cref="RunAndRewind"/> runs on this thread: each generator drawn from, with its position before its first draw.</summary>
+    /// <summary>While <see cref="RunAndRewind"/> or <see cref="Record"/> runs on this thread: each generator drawn from, with its position before its first draw.</summary>
     [ThreadStatic] private static List<(Generator Generator, GeneratorState Before)>? firstDraws;
 
     private readonly Lock gate = new();
@@ -64,8 +64,37 @@ public sealed class Generator
     public static void RunAndRewind(Action body)
     {
         ArgumentNullException.ThrowIfNull(body);
+        var draws = new List<(Generator, GeneratorState)>();
+        try
+        {
+            Capture(body, draws);
+        }
+        finally
+        {
+            new GeneratorPositions(draws).Restore();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> and returns its result; <paramref name="drawn"/> holds, for every generator it drew from
+    /// on this thread, the position before its first draw: restoring them (<see cref="GeneratorPositions.Restore"/>) makes
+    /// the same code draw the same numbers again, as a checkpointed re-run must.
+    /// </summary>
+    public static T Record<T>(Func<T> body, out GeneratorPositions drawn)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var draws = new List<(Generator, GeneratorState)>();
+        T result = default!;
+        Capture(() => result = body(), draws);
+        drawn = new GeneratorPositions(draws);
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="body"/> with <paramref name="draws"/> collecting first draws (restoring an enclosing collection after).</summary>
+    private static void Capture(Action body, List<(Generator, GeneratorState)> draws)
+    {
         var outer = firstDraws;
-        var draws = firstDraws = [];
+        firstDraws = draws;
         try
         {
             body();
@@ -73,7 +102,10 @@ public sealed class Generator
         finally
         {
             firstDraws = outer;
-            for (int i = draws.Count - 1; i >= 0; i--) draws[i].Generator.SetState(draws[i].Before);
+            // An enclosing collection has not seen these generators at their earlier positions otherwise.
+            if (outer is not null)
+                foreach (var draw in draws)
+                    if (!outer.Exists(d => ReferenceEquals(d.Generator, draw.Item1))) outer.Add(draw);
         }
     }
 
@@ -103,3 +135,27 @@ public sealed class Generator
 /// <param name="Seed">The key of the stream.</param>
 /// <param name="Offset">The next unused counter.</param>
 public readonly record struct GeneratorState(ulong Seed, ulong Offset);
+
+/// <summary>
+/// Positions of some generators, as <see cref="Generator.Record"/> captures them: <see cref="Restore"/> sets each generator
+/// back to its position, so what was drawn after it is drawn again.
+/// </summary>
+public sealed class GeneratorPositions
+{
+    private readonly (Generator Generator, GeneratorState State)[] entries;
+
+    internal GeneratorPositions(List<(Generator, GeneratorState)> entries) => this.entries = [.. entries];
+
+    /// <summary>The current positions of <paramref name="generators"/>.</summary>
+    public static GeneratorPositions Of(IEnumerable<Generator> generators) =>
+        new([.. generators.Distinct().Select(g => (g, g.GetState()))]);
+
+    /// <summary>Each generator with its position.</summary>
+    public IReadOnlyList<(Generator Generator, GeneratorState State)> Entries => entries;
+
+    /// <summary>Sets every generator to its position.</summary>
+    public void Restore()
+    {
+        for (int i = entries.Length - 1; i >= 0; i--) entries[i].Generator.SetState(entries[i].State);
+    }
+}

@@ -38,7 +38,7 @@ public class GeneratorStateTests
         Generator.RunAndRewind(() =>
         {
             Tensor.Rand([9], generator: explicitGenerator);
-            Tensor.Randn([3]).Dropout(0.5, training: true, generator: null);
+            Functional.Dropout(Tensor.Randn([3]), 0.5);
             Generator.RunAndRewind(() => Tensor.Rand([2], generator: explicitGenerator));
             Tensor.Rand([5], generator: explicitGenerator);
         });
@@ -53,6 +53,29 @@ public class GeneratorStateTests
             throw new InvalidOperationException("inside");
         }));
         Assert.Equal(state, explicitGenerator.GetState());
+    }
+
+    [Fact]
+    public void Recorded_positions_replay_what_the_body_drew_and_an_enclosing_record_sees_nested_draws()
+    {
+        using var scope = TensorScope.Begin();
+        var first = new Generator(8);
+        var second = new Generator(9);
+        Tensor.Rand([3], generator: second);
+        var before = (first.GetState(), second.GetState());
+        GeneratorPositions inner = null!;
+        var values = Generator.Record(() =>
+        {
+            var a = Tensor.Randn([4], DType.F64, first).ToArray<double>();
+            var b = Generator.Record(() => Tensor.Randn([4], DType.F64, second).ToArray<double>(), out inner);
+            return a.Concat(b).ToArray();
+        }, out var outer);
+        Assert.Equal([(second, before.Item2)], inner.Entries);
+        Assert.Equal([(first, before.Item1), (second, before.Item2)], outer.Entries);
+        outer.Restore();
+        Assert.Equal(values, Tensor.Randn([4], DType.F64, first).ToArray<double>().Concat(Tensor.Randn([4], DType.F64, second).ToArray<double>()));
+        Assert.Equal(1, Generator.Record(() => 1, out var none));
+        Assert.Empty(none.Entries);
     }
 
     [Fact]
