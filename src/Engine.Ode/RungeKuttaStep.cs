@@ -32,7 +32,7 @@ internal sealed class RungeKuttaStep
         if (dynamics.RecordsDraws) recorded = new GeneratorPositions?[stages.Length + 1];
     }
 
-    /// <summary>The slot of f(t1, y1) when it is not a stage (methods without first-same-as-last).</summary>
+    /// <summary>The slot of f(t1, y1): the last stage of a first-same-as-last method, else the one after the stages.</summary>
     private int F1Slot => tableau.Fsal ? tableau.Stages - 1 : stages.Length;
 
     public double T0 { get; }
