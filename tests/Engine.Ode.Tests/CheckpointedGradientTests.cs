@@ -89,16 +89,7 @@ public class CheckpointedGradientTests(ITestOutputHelper output)
         var options = name == "rk4"
             ? new OdeOptions { Solver = Solvers.Rk4, Steps = 12, Gradient = OdeGradient.Checkpointed }
             : new OdeOptions { Solver = Solvers.Dopri5, Rtol = 1e-10, Atol = 1e-10, Gradient = OdeGradient.Checkpointed };
-        var inputs = MlpField.Inputs();
-        using var times = Tensor.From(new[] { 0.0, 0.4, 0.9, 1.5 });
-        try
-        {
-            FiniteDifferences.Check(name, p => MlpField.Loss(p, times, options), inputs);
-        }
-        finally
-        {
-            MlpField.Dispose(inputs);
-        }
+        MlpField.CheckAgainstFiniteDifferences(name, options);
     }
 
     [Fact]

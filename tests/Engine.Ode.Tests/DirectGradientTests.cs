@@ -19,16 +19,7 @@ public class DirectGradientTests
     {
         var solver = Solvers.All.Single(s => s.Name == name);
         var options = solver.IsAdaptive ? new OdeOptions { Solver = solver, Rtol = 1e-10, Atol = 1e-10 } : new OdeOptions { Solver = solver, Steps = 12 };
-        var inputs = MlpField.Inputs();
-        using var times = Tensor.From(new[] { 0.0, 0.4, 0.9, 1.5 });
-        try
-        {
-            FiniteDifferences.Check(name, p => MlpField.Loss(p, times, options), inputs);
-        }
-        finally
-        {
-            MlpField.Dispose(inputs);
-        }
+        MlpField.CheckAgainstFiniteDifferences(name, options);
     }
 
     [Fact]

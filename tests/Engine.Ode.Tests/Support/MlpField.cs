@@ -47,6 +47,21 @@ internal static class MlpField
         return tape.Gradients(loss, [.. p, times]).Select(g => g.ToArray<double>()).ToArray();
     }
 
+    /// <summary>Checks the gradients of <see cref="Loss"/> under <paramref name="options"/> against finite differences, at four output times.</summary>
+    public static void CheckAgainstFiniteDifferences(string name, OdeOptions options)
+    {
+        var inputs = Inputs();
+        using var times = Tensor.From(new[] { 0.0, 0.4, 0.9, 1.5 });
+        try
+        {
+            FiniteDifferences.Check(name, p => Loss(p, times, options), inputs);
+        }
+        finally
+        {
+            Dispose(inputs);
+        }
+    }
+
     public static void Dispose(Tensor[] inputs)
     {
         foreach (var input in inputs) input.Dispose();
