@@ -72,7 +72,8 @@ internal sealed class AdjointSolve(Func<Tensor, OdeState, OdeState> f, OdeOption
     {
         int m = Components;
         var negatedA = Enumerable.Range(m, m).Select(j => -state[j]).ToArray();
-        var (derivative, vjps) = Grad.Vjp(xs => [.. F(t, new OdeState(xs[..m]))], [.. state.Take(m), .. thetas], negatedA, allowUnused: true);
+        var (derivative, vjps) = FieldVjp(xs => [.. F(t, new OdeState(xs[..m]))], [.. state.Take(m), .. thetas], negatedA,
+            () => $"at t = {Describe.Number(t.Item<double>())} in the backward solve");
         return new OdeState([.. derivative, .. vjps]);
     };
 }

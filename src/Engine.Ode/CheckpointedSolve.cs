@@ -74,8 +74,10 @@ internal sealed class CheckpointedSolve(Func<Tensor, OdeState, OdeState> f, OdeO
             var end = a;
             foreach (int i in slots[k].Where(i => plan.Outputs[i].AtEnd))
                 end = new OdeState(end.Select((x, j) => x + cotangent(i)[j]).ToArray());
-            var (stepOutputs, vjps) = Grad.Vjp(xs => StepReplay.Step(Options.Solver, dynamics, new OdeState(xs[..m]), steps[k], Grid, interpolated),
-                [.. starts[k], .. thetas], [.. end, .. interpolated.SelectMany(i => cotangent(i))], createGraph, allowUnused: true);
+            var planned = steps[k];
+            var (stepOutputs, vjps) = FieldVjp(xs => StepReplay.Step(Options.Solver, dynamics, new OdeState(xs[..m]), planned, Grid, interpolated),
+                [.. starts[k], .. thetas], [.. end, .. interpolated.SelectMany(i => cotangent(i))],
+                () => $"in the step from t = {Describe.Number(planned.T0)} to t = {Describe.Number(planned.T1)}", createGraph);
             foreach (int i in slots[k])
             {
                 int offset = plan.Outputs[i].AtEnd ? 0 : m * (1 + Array.IndexOf(interpolated, i));

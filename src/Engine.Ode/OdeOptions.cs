@@ -49,9 +49,9 @@ public sealed record OdeOptions
     /// evaluates f once at (t_0, z0) on a probe tape and takes every tensor f reads that the tape tracks (leaves
     /// with <see cref="Tensor.RequiresGrad"/>, watched tensors, results of recorded ops such as a weight computed
     /// from a raw parameter) as a parameter (<see cref="Autodiff.Grad.CapturedTensors"/>). When the list is given it is
-    /// used as it is, and a tracked tensor f reads that is missing from it is an error. Tensors f reaches only on
-    /// some branches not taken at (t_0, z0) are found only when listed. The Direct method records f's ops like any
-    /// others and ignores this list.
+    /// used as it is, and a tracked tensor f reads that is missing from it is an error. A tensor f reads only away
+    /// from (t_0, z0) is found only when listed; otherwise the backward pass throws an <see cref="ArgumentException"/>
+    /// naming it when f reads it there. The Direct method records f's ops like any others and ignores this list.
     /// </summary>
     public IReadOnlyList<Tensor> Parameters { get; init; } = [];
 

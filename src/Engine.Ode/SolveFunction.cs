@@ -59,6 +59,23 @@ internal abstract class SolveFunction : Function
         return stacked;
     }
 
+    /// <summary>
+    /// <see cref="Grad.Vjp"/> of code that evaluates f, refusing a field that reads a tensor needing gradients that is
+    /// not among the solve's parameters: one f reads only away from (t_0, z0), where the solve looked for them, and
+    /// that is not listed in <see cref="OdeOptions.Parameters"/>. Its gradient would otherwise be lost without a word.
+    /// </summary>
+    protected (Tensor[] Outputs, Tensor[] Vjps) FieldVjp(Func<Tensor[], Tensor[]> f, Tensor[] inputs, Tensor[] cotangents, Func<string> where,
+        bool createGraph = false)
+    {
+        var (outputs, vjps, unlisted) = Grad.VjpReportingUnlisted(f, inputs, cotangents, parameters, createGraph, allowUnused: true);
+        if (unlisted.Length == 0) return (outputs, vjps);
+        string names = string.Join(", ", unlisted.Select(Describe.Tensor));
+        foreach (var tensor in unlisted) tensor.Dispose();
+        throw new ArgumentException(
+            $"{Name}: f reads {names} {where()}, which need gradients but are not among the solve's {parameters.Length} parameters: " +
+            "f did not read them at (t_0, z0), where the solve looked for them, and OdeOptions.Parameters does not list them. List them there");
+    }
+
     /// <summary>Whether the backward pass takes the forward's steps again and so needs the draws of f recorded (<see cref="StepPlan"/>).</summary>
     protected virtual bool ReplaysDraws => false;
 

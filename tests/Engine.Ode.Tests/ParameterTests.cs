@@ -72,6 +72,39 @@ public class ParameterTests
 
     [Theory]
     [MemberData(nameof(NodeMethods))]
+    public void ATensorTheFieldReadsOnlyAwayFromTheStartIsRefusedInTheBackwardPassUnlessListed(OdeGradient method)
+    {
+        // The probe at (t_0, z0) sees only w1; w2 is read from t = 0.5 on. Unlisted, its gradient would be lost.
+        (double[] W1, double[] W2) Gradients(OdeGradient gradient, bool list)
+        {
+            using var scope = TensorScope.Begin();
+            var w1 = Tensor.From(new[] { 0.5, -0.25 });
+            var w2 = Tensor.From(new[] { -0.3, 0.2 });
+            w1.RequiresGrad = w2.RequiresGrad = true;
+            using var tape = Tape.Record();
+            var options = Rk4 with { Gradient = gradient, Parameters = list ? [w1, w2] : [] };
+            var states = Ode.Solve((t, z) => t.Item<double>() < 0.5 ? z * w1 : z * w2, Tensor.From(new[] { 1.0, 0.5 }),
+                Tensor.From(new[] { 0.0, 1.0 }), options).States;
+            var grads = tape.Gradients(states.Square().Sum(), [w1, w2]);
+            return (grads[0].ToArray<double>(), grads[1].ToArray<double>());
+        }
+        var error = Assert.Throws<ArgumentException>(() => Gradients(method, list: false));
+        Assert.Contains($"Ode.Solve ({method}): f reads [2] F64 on cpu", error.Message);
+        Assert.Contains("which need gradients but are not among the solve's 1 parameters", error.Message);
+        Assert.Contains("OdeOptions.Parameters does not list them", error.Message);
+
+        var expected = Gradients(OdeGradient.Direct, list: false);
+        var listed = Gradients(method, list: true);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.NotEqual(0, expected.W2[i]);
+            Assert.Equal(expected.W1[i], listed.W1[i], method == OdeGradient.Checkpointed ? 1e-13 : 1e-3);
+            Assert.Equal(expected.W2[i], listed.W2[i], method == OdeGradient.Checkpointed ? 1e-13 : 1e-3);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NodeMethods))]
     public void AListThatMissesATensorTheFieldUsesIsRefused(OdeGradient method)
     {
         using var scope = TensorScope.Begin();

@@ -8,13 +8,19 @@ namespace Engine.Autodiff;
 internal sealed class CaptureLog
 {
     private readonly HashSet<GradIdentity> seen = new(IdentityComparer.Instance);
+    private bool closed;
 
     /// <summary>A log that leaves out the identities of <paramref name="known"/>.</summary>
     public CaptureLog(GradFrame enclosing, IEnumerable<Tensor> known)
     {
         Enclosing = enclosing;
-        foreach (var tensor in known)
-            if (tensor?.Identity is { } id) seen.Add(id);
+        foreach (var tensor in known) Ignore(tensor);
+    }
+
+    /// <summary>Leaves <paramref name="tensor"/>'s identity out from now on (for a tensor that gets one only once watched).</summary>
+    public void Ignore(Tensor? tensor)
+    {
+        if (tensor?.Identity is { } id) seen.Add(id);
     }
 
     /// <summary>The frame whose tapes decide what counts as tracked.</summary>
@@ -22,8 +28,11 @@ internal sealed class CaptureLog
 
     public List<Tensor> Tensors { get; } = [];
 
+    /// <summary>Stops collecting: what is read from now on (a recorded backward pass reading its cotangents) is not the body's.</summary>
+    public void Close() => closed = true;
+
     public void Add(Tensor input, GradIdentity id)
     {
-        if (seen.Add(id)) Tensors.Add(input.Alias(registerInScope: false));
+        if (!closed && seen.Add(id)) Tensors.Add(input.Alias(registerInScope: false));
     }
 }

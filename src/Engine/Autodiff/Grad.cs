@@ -23,6 +23,39 @@ public static class Grad
     }
 
     /// <summary>
+    /// <see cref="Vjp"/> that also returns the tensors <paramref name="f"/> read that the tapes around it track and that are
+    /// neither among <paramref name="inputs"/> nor <paramref name="known"/> (handles in the current scope): tensors whose
+    /// gradients the product leaves out. The ODE gradient methods use it to refuse a field that reads a parameter
+    /// they were not given.
+    /// </summary>
+    internal static (Tensor[] Outputs, Tensor[] Vjps, Tensor[] Unlisted) VjpReportingUnlisted(Func<Tensor[], Tensor[]> f, Tensor[] inputs,
+        Tensor[] cotangents, IEnumerable<Tensor> known, bool createGraph = false, bool allowUnused = false)
+    {
+        var log = new CaptureLog(GradFrame.Current, known);
+        try
+        {
+            using var frame = createGraph ? default : GradFrame.PushIsolated(enabled: true);
+            using var mode = Tape.EnableGrad();
+            using var tape = Tape.RecordCaptures(log);
+            foreach (var input in inputs)
+            {
+                tape.Watch(input);
+                log.Ignore(input);
+            }
+            var outputs = f(inputs);
+            log.Close();
+            var vjps = tape.Gradients(outputs, cotangents, inputs, createGraph, allowUnused);
+            foreach (var tensor in log.Tensors) TensorScope.Register(tensor);
+            return (outputs, vjps, [.. log.Tensors]);
+        }
+        catch
+        {
+            foreach (var tensor in log.Tensors) tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/> once and returns the tensors it read that the tapes recording now track (leaves
     /// that require gradients, watched tensors, results of recorded ops) and that it did not compute itself: the
     /// parameters a closure uses, found the way PyTorch users list <c>module.parameters()</c>. The body records on a

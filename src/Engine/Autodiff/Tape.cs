@@ -92,7 +92,8 @@ public sealed partial class Tape : IDisposable
     private static bool TrackedIn(GradFrame frame, GradIdentity id)
     {
         foreach (var tape in frame.Tapes)
-            if (!tape.disposed && tape.Tracks(id)) return true;
+            // A capturing tape that lives in the frame it consults (a recorded product's) would consult itself again.
+            if (!tape.disposed && tape.captures?.Enclosing != frame && tape.Tracks(id)) return true;
         return false;
     }
 
