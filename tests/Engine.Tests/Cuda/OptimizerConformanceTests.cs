@@ -21,15 +21,7 @@ public class OptimizerConformanceTests
         ["AdamW"] = (t, step) => ParameterUpdate.Adam(t[0], t[1], t[2], t[3], step + 1, 0.02, 0.8, 0.99, 1e-6, 0.1, decoupledWeightDecay: true),
     };
 
-    public static TheoryData<string, DType, Layout> Cases()
-    {
-        var data = new TheoryData<string, DType, Layout>();
-        foreach (var name in Rules.Keys)
-            foreach (var dtype in Sample.FloatTypes)
-                foreach (var layout in Sample.Layouts.Where(l => l != Layout.Expanded))
-                    data.Add(name, dtype, layout);
-        return data;
-    }
+    public static TheoryData<string, DType, Layout> Cases() => Sample.FloatingInEveryLayout(Rules.Keys, Sample.WritableLayouts);
 
     [Theory]
     [MemberData(nameof(Cases))]

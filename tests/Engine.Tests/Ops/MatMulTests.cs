@@ -10,7 +10,8 @@ namespace Engine.Tests.Ops;
 /// </summary>
 public class MatMulTests
 {
-    private static readonly (int[] A, int[] B)[] SmallCases =
+    /// <summary>2-D, batched with broadcast batch dimensions, 1-D on either side, and empty products (the CUDA conformance tests reuse them).</summary>
+    internal static readonly (int[] A, int[] B)[] SmallCases =
     [
         ([2, 3], [3, 4]),
         ([2, 1, 3, 4], [5, 4, 2]),

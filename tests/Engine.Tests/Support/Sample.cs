@@ -9,23 +9,26 @@ internal static class Sample
     public static readonly DType[] FloatTypes = [DType.F32, DType.F64];
     public static readonly DType[] AllTypes = [DType.F32, DType.F64, DType.I32, DType.I64];
 
-    /// <summary>Every (dtype, layout) pair, for theories run in each memory layout.</summary>
-    public static TheoryData<DType, Layout> InEveryLayout(IEnumerable<DType> dtypes)
+    /// <summary>Layouts a tensor can be updated in place in: all but expanded, whose elements share memory.</summary>
+    public static readonly Layout[] WritableLayouts = [.. Layouts.Where(l => l != Layout.Expanded)];
+
+    /// <summary>Every (dtype, layout) pair, for theories run in each memory layout (of <paramref name="layouts"/> when given).</summary>
+    public static TheoryData<DType, Layout> InEveryLayout(IEnumerable<DType> dtypes, IEnumerable<Layout>? layouts = null)
     {
         var data = new TheoryData<DType, Layout>();
         foreach (var dtype in dtypes)
-            foreach (var layout in Layouts)
+            foreach (var layout in layouts ?? Layouts)
                 data.Add(dtype, layout);
         return data;
     }
 
-    /// <summary>Every (case name, floating dtype, layout) triple.</summary>
-    public static TheoryData<string, DType, Layout> FloatingInEveryLayout(IEnumerable<string> names)
+    /// <summary>Every (case name, floating dtype, layout) triple (layouts of <paramref name="layouts"/> when given).</summary>
+    public static TheoryData<string, DType, Layout> FloatingInEveryLayout(IEnumerable<string> names, IEnumerable<Layout>? layouts = null)
     {
         var data = new TheoryData<string, DType, Layout>();
         foreach (var name in names)
             foreach (var dtype in FloatTypes)
-                foreach (var layout in Layouts)
+                foreach (var layout in layouts ?? Layouts)
                     data.Add(name, dtype, layout);
         return data;
     }
