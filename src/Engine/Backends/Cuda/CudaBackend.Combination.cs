@@ -41,20 +41,14 @@ internal sealed unsafe partial class CudaBackend
         var temporaries = new List<Storage>();
         try
         {
-            BufferView Contiguous(BufferView view)
-            {
-                var result = ContiguousOrCopy(view, out bool copied);
-                if (copied) temporaries.Add(result.Storage);
-                return result;
-            }
-            ulong start = Address(Contiguous(x0));
+            ulong start = Address(Contiguous(x0, temporaries));
             int first = 0;
             do
             {
                 var terms = new CombinationTerms { Count = Math.Min(CombinationTerms.Max, xs.Length - first) };
                 for (int t = 0; t < terms.Count; t++)
                 {
-                    terms.X[t] = Address(Contiguous(xs[first + t]));
+                    terms.X[t] = Address(Contiguous(xs[first + t], temporaries));
                     terms.C[t] = coefficients[first + t];
                 }
                 var arguments = new KernelArguments();

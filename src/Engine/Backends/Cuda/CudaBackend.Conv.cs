@@ -140,14 +140,6 @@ internal sealed partial class CudaBackend
     private static BufferView ChannelsOf(BufferView vector, int[] shape) =>
         new(vector.Storage, shape, [0, vector.Strides[0], 0, 0], vector.Offset);
 
-    /// <summary>The view itself when contiguous, else a contiguous copy added to <paramref name="temporaries"/>.</summary>
-    private BufferView Contiguous(BufferView view, List<Storage> temporaries)
-    {
-        var result = ContiguousOrCopy(view, out bool copied);
-        if (copied) temporaries.Add(result.Storage);
-        return result;
-    }
-
     private void RequireContiguous(string op, BufferView output)
     {
         if (!output.IsContiguous) throw new ArgumentException($"{op}: the output buffer on {Device} must be contiguous");

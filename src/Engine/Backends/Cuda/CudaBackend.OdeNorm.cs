@@ -27,18 +27,12 @@ internal sealed unsafe partial class CudaBackend
         var temporaries = new List<Storage>();
         try
         {
-            BufferView Contiguous(BufferView view)
-            {
-                var result = ContiguousOrCopy(view, out bool copied);
-                if (copied) temporaries.Add(result.Storage);
-                return result;
-            }
             for (int j = 0; j < y0.Length; j++)
             {
                 var (xs, c) = terms[j].Length <= ErrorTerms.MaxTerms && estimates <= ErrorTerms.MaxEstimates
-                    ? (terms[j].Select(Contiguous).ToArray(), coefficients)
+                    ? (terms[j].Select(view => Contiguous(view, temporaries)).ToArray(), coefficients)
                     : (ErrorEstimates(terms[j], coefficients, temporaries), Identity(estimates));
-                ScaledErrorRmsOf(xs, c, Contiguous(y0[j]), Contiguous(y1[j]), rtol, atol, y.Narrow(0, j, 1));
+                ScaledErrorRmsOf(xs, c, Contiguous(y0[j], temporaries), Contiguous(y1[j], temporaries), rtol, atol, y.Narrow(0, j, 1));
             }
         }
         finally

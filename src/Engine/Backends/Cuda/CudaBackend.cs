@@ -81,13 +81,13 @@ internal sealed unsafe partial class CudaBackend : IBackend
     /// <summary>A contiguous device buffer for intermediate results; release it with <see cref="Storage.Release"/>.</summary>
     private BufferView Temporary(DType dtype, int[] shape) => new(Allocate(dtype, Shapes.NumElements(shape)), shape, Shapes.ContiguousStrides(shape), 0);
 
-    /// <summary>The view itself when contiguous, else a contiguous copy (a temporary the caller releases).</summary>
-    private BufferView ContiguousOrCopy(BufferView view, out bool copied)
+    /// <summary>The view itself when contiguous, else a contiguous copy added to <paramref name="temporaries"/>.</summary>
+    private BufferView Contiguous(BufferView view, List<Storage> temporaries)
     {
-        copied = !view.IsContiguous;
-        if (!copied) return view;
+        if (view.IsContiguous) return view;
         var copy = Temporary(view.DType, view.Shape);
         Copy(view, copy);
+        temporaries.Add(copy.Storage);
         return copy;
     }
 
