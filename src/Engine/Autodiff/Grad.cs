@@ -12,15 +12,8 @@ public static class Grad
     /// The ODE gradient methods use this for the adjoint system and for step-by-step back-propagation.
     /// </summary>
     public static (Tensor[] Outputs, Tensor[] Vjps) Vjp(Func<Tensor[], Tensor[]> f, Tensor[] inputs, Tensor[] cotangents,
-        bool createGraph = false, bool allowUnused = false)
-    {
-        using var frame = createGraph ? default : GradFrame.PushIsolated(enabled: true);
-        using var mode = Tape.EnableGrad();
-        using var tape = Tape.Record();
-        foreach (var input in inputs) tape.Watch(input);
-        var outputs = f(inputs);
-        return (outputs, tape.Gradients(outputs, cotangents, inputs, createGraph, allowUnused));
-    }
+        bool createGraph = false, bool allowUnused = false) =>
+        Product(f, inputs, cotangents, createGraph, allowUnused, log: null);
 
     /// <summary>
     /// <see cref="Vjp"/> that also returns the tensors <paramref name="f"/> read that the tapes around it track and that are
@@ -32,27 +25,8 @@ public static class Grad
         Tensor[] cotangents, IEnumerable<Tensor> known, bool createGraph = false, bool allowUnused = false)
     {
         var log = new CaptureLog(GradFrame.Current, known);
-        try
-        {
-            using var frame = createGraph ? default : GradFrame.PushIsolated(enabled: true);
-            using var mode = Tape.EnableGrad();
-            using var tape = Tape.RecordCaptures(log);
-            foreach (var input in inputs)
-            {
-                tape.Watch(input);
-                log.Ignore(input);
-            }
-            var outputs = f(inputs);
-            log.Close();
-            var vjps = tape.Gradients(outputs, cotangents, inputs, createGraph, allowUnused);
-            foreach (var tensor in log.Tensors) TensorScope.Register(tensor);
-            return (outputs, vjps, [.. log.Tensors]);
-        }
-        catch
-        {
-            foreach (var tensor in log.Tensors) tensor.Dispose();
-            throw;
-        }
+        var (outputs, vjps) = Collect(log, () => Product(f, inputs, cotangents, createGraph, allowUnused, log));
+        return (outputs, vjps, [.. log.Tensors]);
     }
 
     /// <summary>
@@ -69,19 +43,54 @@ public static class Grad
         ArgumentNullException.ThrowIfNull(body);
         if (!Tape.IsRecording) return [];
         var log = new CaptureLog(GradFrame.Current, known ?? []);
-        try
+        Collect(log, () =>
         {
             using var frame = GradFrame.PushIsolated(enabled: true);
             using var probe = Tape.RecordCaptures(log);
             body();
+            return true;
+        });
+        return [.. log.Tensors];
+    }
+
+    /// <summary>
+    /// The vector-Jacobian product on a tape of its own (in a frame of its own unless <paramref name="createGraph"/>);
+    /// with <paramref name="log"/>, the tape logs there what <paramref name="f"/> reads besides the inputs, until f returns.
+    /// </summary>
+    private static (Tensor[] Outputs, Tensor[] Vjps) Product(Func<Tensor[], Tensor[]> f, Tensor[] inputs, Tensor[] cotangents,
+        bool createGraph, bool allowUnused, CaptureLog? log)
+    {
+        using var frame = createGraph ? default : GradFrame.PushIsolated(enabled: true);
+        using var mode = Tape.EnableGrad();
+        using var tape = log is null ? Tape.Record() : Tape.RecordCaptures(log);
+        foreach (var input in inputs)
+        {
+            tape.Watch(input);
+            log?.Ignore(input);
+        }
+        var outputs = f(inputs);
+        // A recorded backward pass (createGraph) reads the cotangents: not what f read.
+        log?.Close();
+        return (outputs, tape.Gradients(outputs, cotangents, inputs, createGraph, allowUnused));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>, then hands the handles <paramref name="log"/> collected to the caller's scope (they were
+    /// logged inside scopes of the body's own); disposes them when the body throws.
+    /// </summary>
+    private static T Collect<T>(CaptureLog log, Func<T> body)
+    {
+        T result;
+        try
+        {
+            result = body();
         }
         catch
         {
             foreach (var tensor in log.Tensors) tensor.Dispose();
             throw;
         }
-        // Logged while the body ran, possibly inside scopes of its own; they belong to the caller's.
         foreach (var tensor in log.Tensors) TensorScope.Register(tensor);
-        return [.. log.Tensors];
+        return result;
     }
 }
