@@ -39,8 +39,7 @@ internal sealed class AdaptiveIntegrator
 
         double t = times[0], end = times[^1], span = Math.Abs(end - t), direction = Math.Sign(end - t);
         var y = z0;
-        var f0 = dynamics.Evaluate(t, y);
-        var f0Draws = dynamics.LastDraws;
+        var f0 = dynamics.Evaluate(t, y, out var f0Draws);
         if (!StateOps.IsFinite(f0))
             throw new OdeSolverException($"Ode.Solve: f(t = {Describe.Number(t)}, z0) returned NaN or infinite values", t, 0, double.NaN);
         var error = tableau.Error!;

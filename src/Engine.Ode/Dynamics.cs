@@ -25,24 +25,28 @@ internal sealed class Dynamics
     /// <summary>Calls of f so far.</summary>
     public int Evaluations { get; private set; }
 
-    /// <summary>Whether each evaluation records where the generators f draws from stood before it (<see cref="LastDraws"/>).</summary>
+    /// <summary>Whether each evaluation records where the generators f draws from stood before it.</summary>
     public bool RecordsDraws { get; init; }
-
-    /// <summary>With <see cref="RecordsDraws"/>: the generators the last evaluation drew from, at their positions before it; null when it drew nothing.</summary>
-    public GeneratorPositions? LastDraws { get; private set; }
 
     /// <summary>
     /// f(t, z), with each component made contiguous (a new handle when it already is), so the result is the
     /// solver's own to dispose even when f returns one of its inputs or a tensor it closes over.
     /// </summary>
-    public OdeState Evaluate(double t, OdeState z)
+    public OdeState Evaluate(double t, OdeState z) => Evaluate(t, z, out _);
+
+    /// <summary>
+    /// <see cref="Evaluate(double, OdeState)"/>; with <see cref="RecordsDraws"/>, <paramref name="drawn"/> holds the
+    /// generators f drew from at their positions before it (null when it drew nothing or nothing is recorded).
+    /// </summary>
+    public OdeState Evaluate(double t, OdeState z, out GeneratorPositions? drawn)
     {
         using var time = Tensor.Scalar(t, dtype, device);
         OdeState? result;
+        drawn = null;
         if (RecordsDraws)
         {
-            result = Generator.Record(() => f(time, z), out var drawn);
-            LastDraws = drawn.Entries.Count > 0 ? drawn : null;
+            result = Generator.Record(() => f(time, z), out var positions);
+            if (positions.Entries.Count > 0) drawn = positions;
         }
         else result = f(time, z);
         var derivative = result ?? throw new InvalidOperationException($"Ode.Solve: f(t = {Describe.Number(t)}, z) returned null");

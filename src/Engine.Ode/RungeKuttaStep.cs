@@ -120,8 +120,8 @@ internal sealed class RungeKuttaStep
     private OdeState Evaluate(int slot, double t, OdeState y)
     {
         replay?[slot]?.Restore();
-        var derivative = dynamics.Evaluate(t, y);
-        if (recorded is not null) recorded[slot] = dynamics.LastDraws;
+        var derivative = dynamics.Evaluate(t, y, out var drawn);
+        if (recorded is not null) recorded[slot] = drawn;
         return derivative;
     }
 
