@@ -105,14 +105,22 @@ public sealed class Generator
             // An enclosing collection has not seen these generators at their earlier positions otherwise.
             if (outer is not null)
                 foreach (var draw in draws)
-                    if (!outer.Exists(d => ReferenceEquals(d.Generator, draw.Item1))) outer.Add(draw);
+                    if (!Holds(outer, draw.Item1)) outer.Add(draw);
         }
+    }
+
+    /// <summary>Whether <paramref name="draws"/> already has <paramref name="generator"/> (at its first draw, which is the one kept).</summary>
+    private static bool Holds(List<(Generator Generator, GeneratorState Before)> draws, Generator generator)
+    {
+        foreach (var draw in draws)
+            if (ReferenceEquals(draw.Generator, generator)) return true;
+        return false;
     }
 
     /// <summary>Reserves counters for <paramref name="count"/> elements and returns the seed and the first counter.</summary>
     internal (ulong Seed, ulong Offset) Advance(long count)
     {
-        if (firstDraws is { } draws && !draws.Exists(d => ReferenceEquals(d.Generator, this))) draws.Add((this, GetState()));
+        if (firstDraws is { } draws && !Holds(draws, this)) draws.Add((this, GetState()));
         lock (gate)
         {
             ulong start = offset;
