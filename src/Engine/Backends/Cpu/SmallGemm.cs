@@ -266,14 +266,7 @@ internal static unsafe class SmallGemm
                 total0 += acc0;
                 total1 += acc1;
             }
-            T sum0 = Vector.Sum(total0), sum1 = Vector.Sum(total1);
-            for (int p = whole; p < k; p++)
-            {
-                sum0 += ai[p] * columns[p];
-                sum1 += ai[p] * second[p];
-            }
-            c[i * rsC] = sum0 + bias0;
-            c[i * rsC + 1] = sum1 + bias1;
+            StoreDotsTwo(k, ai, total0, total1, columns, c + i * rsC, bias0, bias1);
         }
     }
 
@@ -313,7 +306,7 @@ internal static unsafe class SmallGemm
         StoreDotsTwo(k, a3, r3c0, r3c1, columns, c + 3 * rsC, bias0, bias1);
     }
 
-    /// <summary>Finishes one row of <see cref="FourRowDotsTwo"/>: the lanes' sums, the tail of the inner sum, the bias.</summary>
+    /// <summary>Finishes one row of <see cref="RowDotsTwo"/>: the lanes' sums, the tail of the inner sum, the bias.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreDotsTwo<T>(int k, T* row, Vector<T> acc0, Vector<T> acc1, T* columns, T* target, T bias0, T bias1)
         where T : unmanaged, INumber<T>
